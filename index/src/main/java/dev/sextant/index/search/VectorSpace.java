@@ -23,7 +23,7 @@ public final class VectorSpace {
     private final VectorParams params;
     private final Map<PointId, float[]> vectors = new HashMap<>();
 
-    public VectorSpace(VectorParams params) {
+    public VectorSpace(VectorParams params, dev.sextant.index.IndexOptions options) {
         this.params = params;
     }
 

@@ -1,0 +1,38 @@
+package dev.sextant.index;
+
+/**
+ * Tuning of a partition's index. One record instead of a row of constructors; start from
+ * {@link #defaults()} and change what you need with the {@code with…} methods.
+ *
+ * @param exactScanBelow a vector space with fewer live vectors than this is searched by an exact scan
+ *     (no graph is built until it reaches this size)
+ * @param m jvector's maximum out-degree per node (jvector M = 32 is about HNSW m = 16)
+ * @param efConstruction the construction beam width (HNSW efConstruction)
+ * @param defaultEf the search beam (HNSW ef) when a request gives no {@code params.hnsw_ef}; the effective
+ *     beam is never below the number of results wanted
+ * @param neighborOverflow how far a node's degree may exceed M between cleanups (≥ 1.0)
+ * @param alpha the diversity slack of the neighbour selection (Vamana alpha; 1.2 suits dim ≥ 100)
+ * @param repairFraction tombstones are repaired (removed from the graph) once they exceed this fraction of
+ *     the graph's nodes
+ */
+public record IndexOptions(
+        int exactScanBelow,
+        int m,
+        int efConstruction,
+        int defaultEf,
+        float neighborOverflow,
+        float alpha,
+        double repairFraction) {
+
+    public static IndexOptions defaults() {
+        return new IndexOptions(4096, 32, 100, 100, 1.2f, 1.2f, 0.2);
+    }
+
+    public IndexOptions withExactScanBelow(int v) {
+        return new IndexOptions(v, m, efConstruction, defaultEf, neighborOverflow, alpha, repairFraction);
+    }
+
+    public IndexOptions withDefaultEf(int v) {
+        return new IndexOptions(exactScanBelow, m, efConstruction, v, neighborOverflow, alpha, repairFraction);
+    }
+}
