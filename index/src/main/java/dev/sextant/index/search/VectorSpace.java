@@ -1,83 +1,477 @@
 package dev.sextant.index.search;
 
+import dev.sextant.index.Distance;
+import dev.sextant.index.IndexOptions;
 import dev.sextant.index.PointId;
 import dev.sextant.index.VectorParams;
+import dev.sextant.index.graph.HnswGraph;
+import dev.sextant.index.graph.OrdinalMap;
+import dev.sextant.index.graph.VectorStore;
+import io.github.jbellis.jvector.util.Bits;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The vectors of one named vector space of one collection in one partition, and the ANN index over them.
  *
- * <p>Vectors are stored as given (the caller has already normalised Cosine vectors); arrays handed in or
- * out are shared, never copied: callers must not modify them. Not thread-safe: one Flink subtask thread
- * owns an instance (inserts, deletes, searches and repairs are serialised by the mailbox).
+ * <p><b>Modes.</b> While fewer than {@link IndexOptions#exactScanBelow()} vectors are live, searches are exact
+ * scans and no graph exists. When the count reaches the threshold, a jvector HNSW graph is built from the live
+ * vectors (a one-off pause of about threshold / insert rate, e.g. 4,096 inserts ≈ 1.5–3 s on one core with
+ * Java 17), and from then on every put is linked into it. The graph is dropped again when the live count
+ * falls below half the threshold (hysteresis, so a space hovering at the threshold does not rebuild
+ * repeatedly); between half and the full threshold the graph is kept up to date but searches scan.
  *
- * <p>THIS IS THE SCAN-ONLY PLACEHOLDER: the jvector-backed implementation replaces the internals and keeps
- * this API.
+ * <p><b>Exactness.</b> Every candidate the graph returns is rescored with {@link Distance#similarity} and
+ * results are ordered by that similarity, descending, ties by {@link PointId} order (decision D4): returned
+ * similarities are exact, only the candidate set is approximate (design.md decision 7).
+ *
+ * <p><b>Updates.</b> Graph nodes are ordinals ({@link OrdinalMap}). Replacing a point's vector tombstones its
+ * old node and links a new one; deleting tombstones it. Re-putting an identical vector (a payload-only update)
+ * touches nothing. Tombstones are never returned. Once they exceed {@link IndexOptions#repairFraction()} of
+ * the graph's nodes, the put or remove that crossed the line runs {@link #repair()}: O(graph) work (every node
+ * of every layer is visited, relinked neighbourhoods are rescored), amortised over repairFraction × nodes
+ * deletions. Owners that have an idle moment (a timer, a checkpoint) can call {@link #repair()} earlier to
+ * keep that pause off the record path; ordinals are reused only after a repair.
+ *
+ * <p><b>Filters.</b> {@code accept} is pushed into the graph search (jvector filters results, and still routes
+ * through rejected nodes). A small sample of live points estimates how many points the filter admits; when
+ * that is too few for a graph search to be cheaper than a scan, or when the graph search returns fewer than
+ * {@code k} points although more live points exist, the result comes from an exact scan over the admitted
+ * points instead, so a page is never short.
+ *
+ * <p>Vectors are stored as given (the caller has already normalised Cosine vectors); arrays handed in or out
+ * are shared, never copied: callers must not modify them. Not thread-safe: one Flink subtask thread owns an
+ * instance (inserts, deletes, searches and repairs are serialised by the mailbox); it starts no threads of
+ * its own (a repair borrows jvector's shared pools while the owner waits).
  */
 public final class VectorSpace {
-    private final VectorParams params;
-    private final Map<PointId, float[]> vectors = new HashMap<>();
+    private static final Logger LOG = Logger.getLogger(VectorSpace.class.getName());
 
-    public VectorSpace(VectorParams params, dev.sextant.index.IndexOptions options) {
-        this.params = params;
+    /** Best first: similarity descending, ties by point id ascending (decision D4). */
+    public static final Comparator<Candidate> ORDER = (a, b) -> {
+        int c = Float.compare(b.similarity(), a.similarity());
+        return c != 0 ? c : a.id().compareTo(b.id());
+    };
+
+    /** Live points sampled to estimate a filter's selectivity. */
+    static final int SELECTIVITY_SAMPLE = 64;
+
+    /**
+     * A filtered graph search scores about this many nodes per admitted result it needs (neighbours of every
+     * expanded node, most of them unvisited), so it beats an exact scan over the admitted points only when
+     * the filter admits more than this many times the beam. Measured on the Debian MiniLM set (see
+     * VectorSpaceRecallTest).
+     */
+    static final int SCAN_IF_ADMITTED_BELOW_BEAMS = 16;
+
+    private final VectorParams params;
+    private final IndexOptions options;
+    private final OrdinalMap ordinals;
+    private final VectorStore vectors;
+    private HnswGraph graph;
+
+    /**
+     * An empty vector space.
+     *
+     * @param params the dimension and metric of every vector
+     * @param options graph shape, scan threshold, search beam and repair policy
+     */
+    public VectorSpace(VectorParams params, IndexOptions options) {
+        this(params, options, new OrdinalMap(), new VectorStore(params.size()), null);
+        adjustMode();
+    }
+
+    private VectorSpace(VectorParams params, IndexOptions options, OrdinalMap ordinals, VectorStore vectors,
+            HnswGraph graph) {
+        this.params = Objects.requireNonNull(params, "params");
+        this.options = Objects.requireNonNull(options, "options");
+        this.ordinals = ordinals;
+        this.vectors = vectors;
+        this.graph = graph;
     }
 
     public VectorParams params() {
         return params;
     }
 
-    /** Inserts or replaces the vector of {@code id}; {@code vector.length == params().size()}. */
+    public IndexOptions options() {
+        return options;
+    }
+
+    /**
+     * Inserts or replaces the vector of {@code id}.
+     *
+     * @param vector of length {@code params().size()}, preprocessed (normalised for Cosine); kept, not copied
+     * @throws IllegalArgumentException when the dimension is wrong
+     */
     public void put(PointId id, float[] vector) {
-        vectors.put(id, vector);
+        Objects.requireNonNull(id, "id");
+        checkDimension(vector);
+        int old = ordinals.ordinalOf(id);
+        if (old >= 0) {
+            float[] current = vectors.array(old);
+            if (current == vector || Arrays.equals(current, vector)) {
+                // same vector (e.g. a payload-only update): the graph node stays valid
+                vectors.set(old, vector);
+                return;
+            }
+            retire(old);
+        }
+        int ord = ordinals.assign(id);
+        vectors.set(ord, vector);
+        if (graph != null) {
+            graph.add(ord);
+        }
+        adjustMode();
+        repairIfDue();
     }
 
     /** Removes the vector of {@code id}; no-op when absent. */
     public void remove(PointId id) {
-        vectors.remove(id);
+        int ord = ordinals.ordinalOf(id);
+        if (ord < 0) {
+            return;
+        }
+        retire(ord);
+        adjustMode();
+        repairIfDue();
     }
 
     /** The stored vector, or {@code null}. */
     public float[] get(PointId id) {
-        return vectors.get(id);
+        int ord = ordinals.ordinalOf(id);
+        return ord < 0 ? null : vectors.array(ord);
     }
 
     /** Number of live vectors. */
     public int size() {
-        return vectors.size();
+        return ordinals.liveCount();
     }
 
-    /** Visits every live vector (for exact scans); the order is unspecified. */
+    /** Visits every live vector (for exact scans), in ordinal order; the visitor must not modify this space. */
     public void forEach(BiConsumer<PointId, float[]> visitor) {
-        vectors.forEach(visitor);
+        for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
+            visitor.accept(ordinals.idOf(ord), vectors.array(ord));
+        }
     }
 
     /**
      * Up to {@code k} candidates most similar to {@code query} under the space's metric among the ids that
-     * {@code accept} admits, best first, each with its exact similarity ({@link dev.sextant.index.Distance#similarity}).
+     * {@code accept} admits, best first (similarity descending, ties by id), each with its exact similarity
+     * ({@link Distance#similarity}).
      *
      * @param query a vector of dimension {@code params().size()}, preprocessed like stored vectors
-     * @param k the number of candidates wanted
-     * @param ef the search beam (HNSW ef), ≥ k; ignored by an exact scan
+     * @param k the number of candidates wanted; ≤ 0 gives an empty list
+     * @param ef the search beam (HNSW ef); the effective beam is {@code max(ef, k)}; ignored by an exact scan
+     * @param accept admits point ids; called on the owner thread, possibly several times per id
+     * @throws IllegalArgumentException when the query's dimension is wrong
      */
     public List<Candidate> nearest(float[] query, int k, int ef, Predicate<PointId> accept) {
-        List<Candidate> all = new ArrayList<>();
-        vectors.forEach((id, v) -> {
-            if (accept.test(id)) {
-                all.add(new Candidate(id, params.distance().similarity(query, v)));
+        checkDimension(query);
+        int live = ordinals.liveCount();
+        if (k <= 0 || live == 0) {
+            return new ArrayList<>();
+        }
+        if (graph == null || live < options.exactScanBelow()) {
+            return exactScan(query, k, accept);
+        }
+        int beam = Math.max(ef, k);
+        if (estimateAdmitted(accept, live) < (long) SCAN_IF_ADMITTED_BELOW_BEAMS * beam) {
+            return exactScan(query, k, accept);
+        }
+        List<Candidate> found = graphSearch(query, k, beam, accept);
+        if (found.size() < k && found.size() < live) {
+            // short page: a selective filter or a poorly connected corner; the scan is exact and complete
+            return exactScan(query, k, accept);
+        }
+        return found;
+    }
+
+    /** Removes all tombstones from the graph now (see the class comment for the cost); no-op without any. */
+    public void repair() {
+        if (graph == null || graph.deletedCount() == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        int nodes = graph.nodeCount();
+        graph.repair();
+        for (int ord : ordinals.releaseTombstones()) {
+            vectors.clear(ord);
+        }
+        if (LOG.isLoggable(Level.FINE)) {
+            LOG.fine(String.format("repaired %d-node graph in %d ms", nodes, (System.nanoTime() - start) / 1_000_000));
+        }
+    }
+
+    /** Counters for monitoring and tests. */
+    public Stats stats() {
+        return new Stats(ordinals.liveCount(), ordinals.tombstoneCount(), graph != null,
+                graph == null ? 0 : graph.nodeCount(), graph == null ? 0 : graph.layers(),
+                graph == null ? 0 : graph.ramBytesUsed(), ordinals.upperBound());
+    }
+
+    /** The live ordinal of {@code id} or −1 (for tests of ordinal reuse). */
+    int ordinalOf(PointId id) {
+        return ordinals.ordinalOf(id);
+    }
+
+    // ---- search ------------------------------------------------------------------------------------
+
+    private List<Candidate> graphSearch(float[] query, int k, int beam, Predicate<PointId> accept) {
+        Bits admitted = ord -> {
+            PointId id = ordinals.idOf(ord);
+            return id != null && accept.test(id);
+        };
+        int[] found = graph.search(query, beam, admitted);
+        Distance distance = params.distance();
+        List<Candidate> candidates = new ArrayList<>(found.length);
+        for (int ord : found) {
+            PointId id = ordinals.idOf(ord);
+            if (id != null) {
+                candidates.add(new Candidate(id, distance.similarity(query, vectors.array(ord))));
             }
-        });
-        all.sort((a, b) -> {
-            int c = Float.compare(b.similarity(), a.similarity());
-            return c != 0 ? c : a.id().compareTo(b.id());
-        });
-        return all.size() > k ? new ArrayList<>(all.subList(0, k)) : all;
+        }
+        candidates.sort(ORDER);
+        return candidates.size() > k ? new ArrayList<>(candidates.subList(0, k)) : candidates;
+    }
+
+    private List<Candidate> exactScan(float[] query, int k, Predicate<PointId> accept) {
+        Distance distance = params.distance();
+        // worst of the best k at the head
+        PriorityQueue<Candidate> best = new PriorityQueue<>(Math.min(k, ordinals.liveCount()) + 1, ORDER.reversed());
+        for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
+            PointId id = ordinals.idOf(ord);
+            if (!accept.test(id)) {
+                continue;
+            }
+            Candidate c = new Candidate(id, distance.similarity(query, vectors.array(ord)));
+            if (best.size() < k) {
+                best.add(c);
+            } else if (ORDER.compare(c, best.peek()) < 0) {
+                best.poll();
+                best.add(c);
+            }
+        }
+        List<Candidate> out = new ArrayList<>(best);
+        out.sort(ORDER);
+        return out;
+    }
+
+    /**
+     * Estimated number of live points {@code accept} admits, from {@link #SELECTIVITY_SAMPLE} live points
+     * spread evenly over the ordinal range (deterministic for a given state).
+     */
+    private long estimateAdmitted(Predicate<PointId> accept, int live) {
+        int upper = ordinals.upperBound();
+        int samples = Math.min(SELECTIVITY_SAMPLE, live);
+        int admitted = 0;
+        for (int i = 0; i < samples; i++) {
+            int ord = ordinals.nextLive((int) ((long) i * upper / samples));
+            if (ord < 0) {
+                ord = ordinals.nextLive(0);
+            }
+            if (accept.test(ordinals.idOf(ord))) {
+                admitted++;
+            }
+        }
+        return (long) admitted * live / samples;
+    }
+
+    // ---- updates -----------------------------------------------------------------------------------
+
+    private void retire(int ord) {
+        if (graph != null) {
+            ordinals.tombstone(ord);
+            graph.markDeleted(ord);
+        } else {
+            ordinals.free(ord);
+            vectors.clear(ord);
+        }
+    }
+
+    private void adjustMode() {
+        int live = ordinals.liveCount();
+        if (graph == null && live >= options.exactScanBelow()) {
+            buildGraph();
+        } else if (graph != null && (long) live * 2 < options.exactScanBelow()) {
+            dropGraph();
+        }
+    }
+
+    private void buildGraph() {
+        long start = System.nanoTime();
+        graph = new HnswGraph(params.distance(), vectors, options);
+        for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
+            graph.add(ord);
+        }
+        if (ordinals.liveCount() > 0) {
+            LOG.info(String.format("built a graph over %d vectors (dim %d, %s) in %d ms", ordinals.liveCount(),
+                    params.size(), params.distance().qdrantName(), (System.nanoTime() - start) / 1_000_000));
+        }
+    }
+
+    private void dropGraph() {
+        graph = null;
+        for (int ord : ordinals.releaseTombstones()) {
+            vectors.clear(ord);
+        }
+    }
+
+    private void repairIfDue() {
+        if (graph != null && graph.deletedCount() > 0
+                && graph.deletedCount() > options.repairFraction() * graph.nodeCount()) {
+            repair();
+        }
+    }
+
+    private void checkDimension(float[] vector) {
+        if (vector.length != params.size()) {
+            throw new IllegalArgumentException(
+                    "vector has dimension " + vector.length + ", expected " + params.size());
+        }
+    }
+
+    // ---- persistence -------------------------------------------------------------------------------
+
+    private static final int MAGIC = 0x53585653; // "SXVS"
+    private static final int VERSION = 1;
+
+    /**
+     * The whole space as bytes, self-contained: ordinal map (point ids, tombstones), the vectors of live and
+     * tombstoned ordinals (4 bytes per component) and, when a graph exists, jvector's graph bytes (about
+     * 270 B per node at M = 32). Runs on the owner thread; cost is linear in the size (no graph cleanup).
+     */
+    public byte[] snapshot() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(
+                    64 + ordinals.upperBound() * (params.size() * 4 + 16));
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeInt(MAGIC);
+                out.writeInt(VERSION);
+                out.writeInt(params.size());
+                out.writeUTF(params.distance().qdrantName());
+                ordinals.writeTo(out);
+                for (int ord = 0; ord < ordinals.upperBound(); ord++) {
+                    if (ordinals.isLive(ord) || ordinals.isTombstone(ord)) {
+                        vectors.writeVector(ord, out);
+                    }
+                }
+                byte[] graphBytes = graph == null ? null : graph.save();
+                out.writeInt(graphBytes == null ? -1 : graphBytes.length);
+                if (graphBytes != null) {
+                    out.write(graphBytes);
+                }
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Restores a space written by {@link #snapshot()}. The graph is loaded, not rebuilt, unless it is missing
+     * from the bytes, has only its base layer (a loaded flat graph would never grow upper layers again) or
+     * disagrees with the ordinal map; then it is rebuilt from the stored vectors.
+     *
+     * @param options the options to continue with (graph degrees come from the bytes)
+     * @throws IllegalArgumentException when the bytes are not a snapshot of a space with {@code params}
+     */
+    public static VectorSpace restore(VectorParams params, IndexOptions options, byte[] snapshot) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
+            if (in.readInt() != MAGIC) {
+                throw new IllegalArgumentException("not a vector space snapshot");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new IllegalArgumentException("unsupported vector space snapshot version " + version);
+            }
+            int dim = in.readInt();
+            String distance = in.readUTF();
+            if (dim != params.size() || !distance.equals(params.distance().qdrantName())) {
+                throw new IllegalArgumentException("snapshot of a " + dim + "-d " + distance
+                        + " space cannot be restored as a " + params.size() + "-d "
+                        + params.distance().qdrantName() + " space");
+            }
+            OrdinalMap ordinals = OrdinalMap.readFrom(in);
+            VectorStore vectors = new VectorStore(dim);
+            for (int ord = 0; ord < ordinals.upperBound(); ord++) {
+                if (ordinals.isLive(ord) || ordinals.isTombstone(ord)) {
+                    vectors.readVector(ord, in);
+                }
+            }
+            int graphLength = in.readInt();
+            HnswGraph graph = null;
+            if (graphLength >= 0) {
+                byte[] graphBytes = in.readNBytes(graphLength);
+                if (graphBytes.length != graphLength) {
+                    throw new IllegalArgumentException("truncated vector space snapshot");
+                }
+                graph = loadGraph(params, options, ordinals, vectors, graphBytes);
+            }
+            VectorSpace space = new VectorSpace(params, options, ordinals, vectors, graph);
+            if (graph == null && ordinals.tombstoneCount() > 0) {
+                // no usable graph references the tombstones any more
+                for (int ord : ordinals.releaseTombstones()) {
+                    vectors.clear(ord);
+                }
+            }
+            space.adjustMode();
+            return space;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("corrupt vector space snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    /** The saved graph with its tombstones re-marked, or {@code null} when it must be rebuilt. */
+    private static HnswGraph loadGraph(VectorParams params, IndexOptions options, OrdinalMap ordinals,
+            VectorStore vectors, byte[] graphBytes) throws IOException {
+        HnswGraph graph = HnswGraph.load(params.distance(), vectors, options, graphBytes);
+        int[] nodes = graph.nodes();
+        boolean consistent = nodes.length == ordinals.liveCount() + ordinals.tombstoneCount();
+        for (int i = 0; consistent && i < nodes.length; i++) {
+            consistent = ordinals.isLive(nodes[i]) || ordinals.isTombstone(nodes[i]);
+        }
+        if (!consistent) {
+            LOG.warning("graph in snapshot disagrees with its ordinal map; rebuilding from the vectors");
+            return null;
+        }
+        if (nodes.length > 0 && graph.layers() == 1) {
+            return null;
+        }
+        for (int ord = ordinals.nextTombstone(0); ord >= 0; ord = ordinals.nextTombstone(ord + 1)) {
+            graph.markDeleted(ord);
+        }
+        return graph;
     }
 
     /** A point id with its exact similarity to a query. */
     public record Candidate(PointId id, float similarity) {}
+
+    /**
+     * Counters of a vector space.
+     *
+     * @param live live vectors ({@link #size()})
+     * @param tombstones replaced or deleted vectors still in the graph
+     * @param graph whether a graph exists (false: exact scans only)
+     * @param graphNodes graph nodes, tombstones included
+     * @param graphLayers graph layers (1 = base layer only)
+     * @param graphBytes jvector's estimate of the graph's heap, bytes, vectors excluded
+     * @param ordinalUpperBound one past the largest ordinal in use or free
+     */
+    public record Stats(int live, int tombstones, boolean graph, int graphNodes, int graphLayers, long graphBytes,
+            int ordinalUpperBound) {}
 }

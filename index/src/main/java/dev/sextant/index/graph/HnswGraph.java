@@ -1,0 +1,182 @@
+package dev.sextant.index.graph;
+
+import dev.sextant.index.Distance;
+import dev.sextant.index.IndexOptions;
+import io.github.jbellis.jvector.disk.ByteBufferReader;
+import io.github.jbellis.jvector.graph.GraphIndexBuilder;
+import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.OnHeapGraphIndex;
+import io.github.jbellis.jvector.graph.SearchResult;
+import io.github.jbellis.jvector.graph.diversity.VamanaDiversityProvider;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.util.PhysicalCoreExecutor;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * One jvector HNSW graph (Vamana base layer plus HNSW upper layers) over the ordinals of a
+ * {@link VectorStore}, with one reusable searcher.
+ *
+ * <p>Life of a node: the owner stores the vector, then {@link #add}s the ordinal; a replaced or deleted
+ * point's ordinal is {@link #markDeleted} (a tombstone: still routed through, never returned); a
+ * {@link #repair} removes all tombstones from the graph and relinks their neighbours (FreshDiskANN), after
+ * which the owner may free and reuse those ordinals.
+ *
+ * <p>Threads: a single owner thread calls everything (a Flink subtask's mailbox thread). Inserts run on
+ * that thread. {@link #repair} blocks that thread while jvector fans the work out to its shared pools
+ * ({@link PhysicalCoreExecutor#pool()} and the common pool; one worker each on a 2-core machine); nothing
+ * runs in the background afterwards. Because there is exactly one writer and nothing is ever in flight
+ * when a search runs, the graph is flagged "all mutations completed" from the start: views are plain
+ * (no snapshot filtering per neighbour) and {@link #save} needs no {@code cleanup()}.
+ *
+ * <p>Costs, measured on the 2-core box (jvector.md §1, §4): an insert is a beam search of width
+ * {@code efConstruction} plus linking, about 0.5–1.7 ms at 100k nodes; {@link #repair} visits every node
+ * of every layer whatever the number of tombstones (O(N·M) plus the rescoring of relinked neighbourhoods),
+ * seconds at 100k nodes — hence repairs are batched.
+ */
+public final class HnswGraph {
+    private final VectorStore vectors;
+    private final MetricScoreProvider scores;
+    private final GraphIndexBuilder builder;
+    private final OnHeapGraphIndex graph;
+    private final GraphSearcher searcher;
+    private int deleted;
+    private long lastVisited;
+
+    /** An empty graph over {@code vectors}, scored by {@code distance}, shaped by {@code options}. */
+    public HnswGraph(Distance distance, VectorStore vectors, IndexOptions options) {
+        this.vectors = vectors;
+        this.scores = new MetricScoreProvider(distance, vectors);
+        this.builder = new GraphIndexBuilder(scores, vectors.dimension(), options.m(), options.efConstruction(),
+                options.neighborOverflow(), options.alpha(), true, false);
+        this.graph = (OnHeapGraphIndex) builder.getGraph();
+        this.graph.setAllMutationsCompleted();
+        this.searcher = new GraphSearcher(graph);
+    }
+
+    private HnswGraph(VectorStore vectors, MetricScoreProvider scores, OnHeapGraphIndex graph, IndexOptions options) {
+        this.vectors = vectors;
+        this.scores = scores;
+        this.graph = graph;
+        this.builder = new GraphIndexBuilder(scores, vectors.dimension(), graph, options.efConstruction(),
+                options.neighborOverflow(), options.alpha(), false, PhysicalCoreExecutor.pool(),
+                ForkJoinPool.commonPool());
+        this.graph.setAllMutationsCompleted();
+        this.searcher = new GraphSearcher(graph);
+    }
+
+    /** Links the node {@code ordinal}, whose vector must already be in the store and which must not be in the graph. */
+    public void add(int ordinal) {
+        builder.addGraphNode(ordinal, vectors.getVector(ordinal));
+    }
+
+    /** Tombstones {@code ordinal}: searches route through it but never return it. */
+    public void markDeleted(int ordinal) {
+        builder.markNodeDeleted(ordinal);
+        deleted++;
+    }
+
+    /** Nodes in the graph, tombstones included. */
+    public int nodeCount() {
+        return graph.size(0);
+    }
+
+    /** Tombstoned nodes not yet removed by {@link #repair}. */
+    public int deletedCount() {
+        return deleted;
+    }
+
+    /** Number of layers (1 = base layer only). */
+    public int layers() {
+        return graph.getMaxLevel() + 1;
+    }
+
+    /** jvector's estimate of the graph's heap (bytes), vectors excluded. */
+    public long ramBytesUsed() {
+        return graph.ramBytesUsed();
+    }
+
+    /** Nodes scored by the last {@link #search}. */
+    public long lastVisited() {
+        return lastVisited;
+    }
+
+    /**
+     * Removes every tombstone from the graph and reconnects their in-neighbours to their out-neighbours.
+     * Afterwards the tombstoned ordinals are free (not in the graph) and may be added again.
+     */
+    public void repair() {
+        if (deleted > 0) {
+            builder.removeDeletedNodes();
+            deleted = 0;
+        }
+    }
+
+    /**
+     * Beam search of width {@code beam} (HNSW ef) for {@code query}.
+     *
+     * @param query a vector of the store's dimension, preprocessed like the stored ones
+     * @param beam the number of candidates kept and returned, ≥ 1
+     * @param accept admissible ordinals; tombstones are excluded on top of it
+     * @return up to {@code beam} ordinals, best graph score first
+     */
+    public int[] search(float[] query, int beam, Bits accept) {
+        searcher.setView(graph.getView());
+        SearchResult result = searcher.search(new DefaultSearchScoreProvider(scores.scoreFunction(query)),
+                beam, beam, 0f, 0f, accept);
+        lastVisited = result.getVisitedCount();
+        SearchResult.NodeScore[] nodes = result.getNodes();
+        int[] ordinals = new int[nodes.length];
+        for (int i = 0; i < nodes.length; i++) {
+            ordinals[i] = nodes[i].node;
+        }
+        return ordinals;
+    }
+
+    /** Whether {@code ordinal} is a node of the graph (live or tombstoned). */
+    public boolean contains(int ordinal) {
+        return graph.containsNode(ordinal);
+    }
+
+    /**
+     * The graph as bytes (jvector's heap format, version 4: adjacency lists only, tombstones written as
+     * live nodes). Vectors and tombstones are the owner's to persist.
+     */
+    @SuppressWarnings("deprecation")
+    public byte[] save() {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + graph.size(0) * 280);
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                graph.save(out);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Restores a graph written by {@link #save} over {@code vectors} (which must hold every node's vector,
+     * tombstones included); the caller re-marks its tombstones with {@link #markDeleted}.
+     *
+     * @throws IOException when the bytes are not a jvector heap graph
+     */
+    @SuppressWarnings("deprecation")
+    public static HnswGraph load(Distance distance, VectorStore vectors, IndexOptions options, byte[] bytes)
+            throws IOException {
+        MetricScoreProvider scores = new MetricScoreProvider(distance, vectors);
+        OnHeapGraphIndex graph = OnHeapGraphIndex.load(new ByteBufferReader(ByteBuffer.wrap(bytes)),
+                vectors.dimension(), options.neighborOverflow(), new VamanaDiversityProvider(scores, options.alpha()));
+        return new HnswGraph(vectors, scores, graph, options);
+    }
+
+    /** The ordinals of the graph's base layer, ascending (for consistency checks after a load). */
+    public int[] nodes() {
+        return graph.nodeStream(0).toArray();
+    }
+}

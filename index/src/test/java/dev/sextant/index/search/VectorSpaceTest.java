@@ -1,0 +1,489 @@
+package dev.sextant.index.search;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sextant.index.Distance;
+import dev.sextant.index.IndexOptions;
+import dev.sextant.index.PointId;
+import dev.sextant.index.VectorParams;
+import dev.sextant.index.search.VectorSpace.Candidate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class VectorSpaceTest {
+    private static final Predicate<PointId> ALL = id -> true;
+    /** Scan only: the graph is never built below 4,096 points. */
+    private static final IndexOptions SCAN = IndexOptions.defaults();
+    /** A graph from the first point on. */
+    private static final IndexOptions GRAPH = IndexOptions.defaults().withExactScanBelow(0);
+
+    private static PointId id(long n) {
+        return PointId.of(n);
+    }
+
+    private static float[] random(Random rnd, int dim, Distance distance) {
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            v[i] = (float) rnd.nextGaussian() * (distance == Distance.DOT ? 3f : 1f);
+        }
+        return distance.preprocess(v);
+    }
+
+    /** The exact answer, from a brute-force scan (the reference every mode must reproduce or approximate). */
+    private static List<Candidate> bruteForce(Map<PointId, float[]> points, Distance d, float[] q, int k,
+            Predicate<PointId> accept) {
+        List<Candidate> all = new ArrayList<>();
+        points.forEach((id, v) -> {
+            if (accept.test(id)) {
+                all.add(new Candidate(id, d.similarity(q, v)));
+            }
+        });
+        all.sort(VectorSpace.ORDER);
+        return all.size() > k ? all.subList(0, k) : all;
+    }
+
+    private static List<PointId> ids(List<Candidate> cs) {
+        return cs.stream().map(Candidate::id).toList();
+    }
+
+    // ---- put / replace / remove ------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "exactScanBelow={0}")
+    @ValueSource(ints = {0, 4096})
+    void putReplaceRemoveAndGet(int exactScanBelow) {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID),
+                IndexOptions.defaults().withExactScanBelow(exactScanBelow));
+        float[] a = {0, 0};
+        float[] b = {1, 0};
+        float[] c = {5, 5};
+        space.put(id(1), a);
+        space.put(id(2), b);
+        assertEquals(2, space.size());
+        assertSame(a, space.get(id(1)));
+
+        space.put(id(1), c); // replace
+        assertEquals(2, space.size());
+        assertSame(c, space.get(id(1)));
+        assertEquals(List.of(new Candidate(id(2), -1f), new Candidate(id(1), -50f)),
+                space.nearest(new float[] {0, 0}, 10, 10, ALL));
+
+        space.remove(id(2));
+        space.remove(id(2)); // absent: no-op
+        space.remove(id(99));
+        assertEquals(1, space.size());
+        assertNull(space.get(id(2)));
+        assertEquals(List.of(new Candidate(id(1), -50f)), space.nearest(new float[] {0, 0}, 10, 10, ALL));
+
+        Map<PointId, float[]> seen = new HashMap<>();
+        space.forEach(seen::put);
+        assertEquals(Set.of(id(1)), seen.keySet());
+        assertSame(c, seen.get(id(1)));
+        assertEquals(exactScanBelow == 0, space.stats().graph());
+    }
+
+    @Test
+    void sameVectorAgainIsNotANewGraphNode() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.DOT), GRAPH);
+        space.put(id(1), new float[] {1, 2});
+        int ord = space.ordinalOf(id(1));
+        space.put(id(1), new float[] {1, 2}); // payload-only update upstream: equal vector, new array
+        assertEquals(ord, space.ordinalOf(id(1)));
+        assertEquals(0, space.stats().tombstones());
+        assertEquals(1, space.stats().graphNodes());
+    }
+
+    @Test
+    void uuidAndIntegerIdsMix() {
+        VectorSpace space = new VectorSpace(new VectorParams(1, Distance.DOT), GRAPH);
+        PointId u = PointId.of(UUID.fromString("00000000-0000-0000-0000-000000000001"));
+        space.put(u, new float[] {1});
+        space.put(id(7), new float[] {1});
+        // equal similarity: integer ids before UUIDs (D4)
+        assertEquals(List.of(id(7), u), ids(space.nearest(new float[] {2}, 5, 5, ALL)));
+    }
+
+    @Test
+    void wrongDimensionIsRejected() {
+        VectorSpace space = new VectorSpace(new VectorParams(3, Distance.COSINE), SCAN);
+        assertThrows(IllegalArgumentException.class, () -> space.put(id(1), new float[] {1, 0}));
+        assertThrows(IllegalArgumentException.class, () -> space.nearest(new float[] {1, 0}, 1, 1, ALL));
+        assertEquals(0, space.size());
+    }
+
+    @Test
+    void emptyAndNonPositiveK() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.COSINE), GRAPH);
+        assertEquals(List.of(), space.nearest(new float[] {1, 0}, 10, 10, ALL));
+        space.put(id(1), new float[] {1, 0});
+        assertEquals(List.of(), space.nearest(new float[] {1, 0}, 0, 10, ALL));
+    }
+
+    // ---- exact similarities, every distance, both modes ------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Distance.class)
+    void graphResultsCarryExactSimilaritiesAndMatchBruteForce(Distance distance) {
+        Random rnd = new Random(42);
+        int dim = 8;
+        VectorSpace graph = new VectorSpace(new VectorParams(dim, distance), GRAPH);
+        VectorSpace scan = new VectorSpace(new VectorParams(dim, distance), SCAN);
+        Map<PointId, float[]> points = new HashMap<>();
+        for (int i = 1; i <= 600; i++) {
+            float[] v = random(rnd, dim, distance);
+            points.put(id(i), v);
+            graph.put(id(i), v);
+            scan.put(id(i), v);
+        }
+        assertTrue(graph.stats().graph());
+        assertFalse(scan.stats().graph());
+        int hits = 0;
+        int queries = 50;
+        for (int q = 0; q < queries; q++) {
+            float[] query = random(rnd, dim, distance);
+            List<Candidate> truth = bruteForce(points, distance, query, 10, ALL);
+            assertEquals(truth, scan.nearest(query, 10, 100, ALL), "scan is exact");
+            List<Candidate> found = graph.nearest(query, 10, 100, ALL);
+            assertEquals(10, found.size());
+            for (int i = 0; i < found.size(); i++) {
+                Candidate c = found.get(i);
+                assertEquals(distance.similarity(query, points.get(c.id())), c.similarity(), 0f,
+                        "exact similarity of " + c.id());
+                if (i > 0) {
+                    assertTrue(VectorSpace.ORDER.compare(found.get(i - 1), c) < 0, "best first: " + found);
+                }
+            }
+            Set<PointId> truthIds = new HashSet<>(ids(truth));
+            hits += (int) found.stream().filter(c -> truthIds.contains(c.id())).count();
+        }
+        double recall = hits / (10.0 * queries);
+        assertTrue(recall >= 0.98, distance + ": recall@10 " + recall);
+    }
+
+    @Test
+    void dotWithOnlyNegativeSimilaritiesStillFillsThePage() {
+        // jvector drops negative scores; the positive mapping must keep these
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.DOT), GRAPH);
+        Map<PointId, float[]> points = new HashMap<>();
+        for (int i = 1; i <= 200; i++) {
+            float[] v = {i, i % 7};
+            points.put(id(i), v);
+            space.put(id(i), v);
+        }
+        float[] query = {-1, -0.5f};
+        List<Candidate> found = space.nearest(query, 10, 50, ALL);
+        assertEquals(bruteForce(points, Distance.DOT, query, 10, ALL), found);
+        assertTrue(found.get(0).similarity() < 0);
+    }
+
+    @ParameterizedTest(name = "exactScanBelow={0}")
+    @ValueSource(ints = {0, 4096})
+    void tiesAreBrokenByIdAscending(int exactScanBelow) {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.MANHATTAN),
+                IndexOptions.defaults().withExactScanBelow(exactScanBelow));
+        Random rnd = new Random(3);
+        Map<PointId, float[]> points = new HashMap<>();
+        // 12 points at exactly the same distance (1) from the origin, inserted in shuffled id order
+        long[] tied = {40, 3, 17, 8, 25, 1, 33, 12, 5, 29, 21, 2};
+        float[][] ring = {{1, 0}, {0, 1}, {-1, 0}, {0, -1}, {0.5f, 0.5f}, {-0.5f, 0.5f}};
+        for (int i = 0; i < tied.length; i++) {
+            points.put(id(tied[i]), ring[i % ring.length]);
+        }
+        for (int i = 0; i < 100; i++) {
+            points.put(id(100 + i), new float[] {3 + rnd.nextFloat() * 10, 3 + rnd.nextFloat() * 10});
+        }
+        points.forEach(space::put);
+        List<Candidate> found = space.nearest(new float[] {0, 0}, 8, 50, ALL);
+        assertEquals(List.of(id(1), id(2), id(3), id(5), id(8), id(12), id(17), id(21)), ids(found));
+        found.forEach(c -> assertEquals(-1f, c.similarity(), 0f));
+    }
+
+    // ---- tombstones and repairs ----------------------------------------------------------------------------
+
+    @Test
+    void tombstonesAreNeverReturned() {
+        Random rnd = new Random(7);
+        int dim = 16;
+        // repairFraction 1.0: tombstones accumulate, no automatic repair
+        VectorSpace space = new VectorSpace(new VectorParams(dim, Distance.COSINE), options(0, 1.0));
+        Map<PointId, float[]> live = new HashMap<>();
+        List<float[]> retired = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            float[] v = random(rnd, dim, Distance.COSINE);
+            live.put(id(i), v);
+            space.put(id(i), v);
+        }
+        for (int i = 0; i < 500; i += 2) {
+            retired.add(live.get(id(i)));
+            if (i % 4 == 0) {
+                space.remove(id(i));
+                live.remove(id(i));
+            } else {
+                float[] v = random(rnd, dim, Distance.COSINE);
+                space.put(id(i), v);
+                live.put(id(i), v);
+            }
+        }
+        assertEquals(250, space.stats().tombstones());
+        assertEquals(live.size(), space.size());
+        // querying exactly at retired vectors: the graph's best match is the tombstone itself
+        for (float[] q : retired) {
+            for (Candidate c : space.nearest(q, 10, 40, ALL)) {
+                assertTrue(live.containsKey(c.id()), "returned a removed point " + c.id());
+                assertEquals(Distance.COSINE.similarity(q, live.get(c.id())), c.similarity(), 0f,
+                        "similarity of the live vector, not the tombstone's");
+            }
+        }
+        space.repair();
+        assertEquals(0, space.stats().tombstones());
+        assertEquals(live.size(), space.stats().graphNodes());
+        for (float[] q : retired.subList(0, 50)) {
+            List<Candidate> truth = bruteForce(live, Distance.COSINE, q, 10, ALL);
+            List<Candidate> found = space.nearest(q, 10, 100, ALL);
+            assertEquals(10, found.size());
+            found.forEach(c -> assertTrue(live.containsKey(c.id())));
+            assertTrue(found.containsAll(truth.subList(0, 5)), "top 5 after repair: " + found + " vs " + truth);
+        }
+    }
+
+    @Test
+    void ordinalsAreReusedOnlyAfterRepair() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID), options(0, 1.0));
+        for (int i = 0; i < 10; i++) {
+            space.put(id(i), new float[] {i, 0});
+        }
+        int ordOf3 = space.ordinalOf(id(3));
+        space.remove(id(3));
+        space.put(id(100), new float[] {3, 1});
+        assertNotEquals(ordOf3, space.ordinalOf(id(100)), "tombstoned ordinal reused before repair");
+        assertEquals(11, space.stats().ordinalUpperBound());
+        space.put(id(4), new float[] {4, 1}); // replace: the old ordinal becomes a tombstone too
+        assertEquals(12, space.stats().ordinalUpperBound());
+
+        space.repair();
+        space.put(id(101), new float[] {9, 9});
+        space.put(id(102), new float[] {8, 8});
+        assertEquals(Set.of(3, 4), Set.of(space.ordinalOf(id(101)), space.ordinalOf(id(102))));
+        assertEquals(12, space.stats().ordinalUpperBound());
+        assertEquals(ids(space.nearest(new float[] {9, 9}, 3, 10, ALL)), List.of(id(101), id(102), id(9)));
+    }
+
+    @Test
+    void scanModeFreesOrdinalsAtOnce() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID), SCAN);
+        space.put(id(1), new float[] {1, 0});
+        int ord = space.ordinalOf(id(1));
+        space.remove(id(1));
+        space.put(id(2), new float[] {2, 0});
+        assertEquals(ord, space.ordinalOf(id(2)));
+        assertEquals(0, space.stats().tombstones());
+    }
+
+    @Test
+    void repairRunsWhenTombstonesExceedTheFraction() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID), options(0, 0.25));
+        for (int i = 0; i < 100; i++) {
+            space.put(id(i), new float[] {i, i % 3});
+        }
+        for (int i = 0; i < 25; i++) {
+            space.remove(id(i));
+        }
+        assertEquals(25, space.stats().tombstones(), "25 of 100 nodes is not above 0.25");
+        space.remove(id(25));
+        assertEquals(0, space.stats().tombstones(), "26 of 100 is: repaired");
+        assertEquals(74, space.stats().graphNodes());
+        assertEquals(List.of(id(26), id(27)), ids(space.nearest(new float[] {0, 0}, 2, 10, ALL)));
+    }
+
+    @Test
+    void removingEverythingAndStartingOver() {
+        VectorSpace space = new VectorSpace(new VectorParams(3, Distance.COSINE), GRAPH);
+        Random rnd = new Random(5);
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 50; i++) {
+                space.put(id(i), random(rnd, 3, Distance.COSINE));
+            }
+            for (int i = 0; i < 50; i++) {
+                space.remove(id(i));
+            }
+            assertEquals(0, space.size());
+            assertEquals(List.of(), space.nearest(new float[] {1, 0, 0}, 5, 10, ALL));
+            assertEquals(0, space.stats().graphNodes());
+        }
+        space.put(id(9), new float[] {1, 0, 0});
+        assertEquals(List.of(new Candidate(id(9), 1f)), space.nearest(new float[] {1, 0, 0}, 5, 10, ALL));
+    }
+
+    // ---- modes -------------------------------------------------------------------------------------------
+
+    @Test
+    void graphIsBuiltAtTheThresholdAndDroppedBelowHalf() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID), options(100, 1.0));
+        for (int i = 0; i < 99; i++) {
+            space.put(id(i), new float[] {i, 0});
+        }
+        assertFalse(space.stats().graph());
+        space.put(id(99), new float[] {99, 0});
+        assertTrue(space.stats().graph());
+        assertEquals(100, space.stats().graphNodes());
+        for (int i = 0; i < 50; i++) {
+            space.remove(id(i));
+        }
+        assertTrue(space.stats().graph(), "50 live: kept (not below half the threshold)");
+        assertEquals(50, space.stats().tombstones());
+        // 50 live < 100: searches scan, exactly
+        assertEquals(List.of(id(50), id(51)), ids(space.nearest(new float[] {0, 0}, 2, 10, ALL)));
+        space.remove(id(50));
+        assertFalse(space.stats().graph(), "49 live: dropped");
+        assertEquals(0, space.stats().tombstones());
+        assertEquals(List.of(id(51), id(52)), ids(space.nearest(new float[] {0, 0}, 2, 10, ALL)));
+    }
+
+    // ---- filters -----------------------------------------------------------------------------------------
+
+    @Test
+    void selectiveFiltersGiveFullExactPages() {
+        Random rnd = new Random(11);
+        int dim = 16;
+        VectorSpace space = new VectorSpace(new VectorParams(dim, Distance.COSINE), GRAPH);
+        Map<PointId, float[]> points = new HashMap<>();
+        for (int i = 0; i < 3000; i++) {
+            float[] v = random(rnd, dim, Distance.COSINE);
+            points.put(id(i), v);
+            space.put(id(i), v);
+        }
+        List<Predicate<PointId>> filters = List.of(
+                p -> p.num() % 300 == 7,          // 10 points
+                p -> p.num() % 1000 == 1,         // 3 points: fewer than k
+                p -> p.num() % 50 == 0,           // 60 points
+                p -> p.num() < 40);               // 40 points in one block of ordinals
+        for (Predicate<PointId> filter : filters) {
+            for (int q = 0; q < 10; q++) {
+                float[] query = random(rnd, dim, Distance.COSINE);
+                List<Candidate> truth = bruteForce(points, Distance.COSINE, query, 10, filter);
+                assertEquals(truth, space.nearest(query, 10, 20, filter));
+            }
+        }
+    }
+
+    @Test
+    void aFilterThatFoolsTheSampleStillGivesAFullPage() {
+        // admits exactly the 64 points the selectivity sample looks at (ordinals i * 2000 / 64) and no other:
+        // the estimate says "everything", the graph search runs, and the page must still be full and right
+        Random rnd = new Random(13);
+        int dim = 8;
+        VectorSpace space = new VectorSpace(new VectorParams(dim, Distance.EUCLID), GRAPH);
+        Map<PointId, float[]> points = new HashMap<>();
+        Set<PointId> admitted = new HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            float[] v = random(rnd, dim, Distance.EUCLID);
+            points.put(id(i), v);
+            space.put(id(i), v);
+        }
+        for (int i = 0; i < VectorSpace.SELECTIVITY_SAMPLE; i++) {
+            admitted.add(id(i * 2000L / VectorSpace.SELECTIVITY_SAMPLE));
+        }
+        for (int q = 0; q < 10; q++) {
+            float[] query = random(rnd, dim, Distance.EUCLID);
+            List<Candidate> truth = bruteForce(points, Distance.EUCLID, query, 50, admitted::contains);
+            List<Candidate> found = space.nearest(query, 50, 50, admitted::contains);
+            assertEquals(50, found.size());
+            assertEquals(ids(truth), ids(found));
+        }
+    }
+
+    // ---- snapshots ---------------------------------------------------------------------------------------
+
+    @Test
+    void snapshotRoundTripKeepsPointsTombstonesAndAnswers() {
+        Random rnd = new Random(17);
+        int dim = 12;
+        VectorParams params = new VectorParams(dim, Distance.DOT);
+        VectorSpace space = new VectorSpace(params, options(0, 1.0));
+        Map<PointId, float[]> live = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            float[] v = random(rnd, dim, Distance.DOT);
+            space.put(id(i), v);
+            live.put(id(i), v);
+        }
+        space.put(PointId.of(UUID.fromString("9b2d6c5e-2f4d-4c4e-9a57-3d1f2e0b7c11")), live.get(id(5)));
+        live.put(PointId.of(UUID.fromString("9b2d6c5e-2f4d-4c4e-9a57-3d1f2e0b7c11")), live.get(id(5)));
+        for (int i = 0; i < 60; i++) {
+            space.remove(id(i));
+            live.remove(id(i));
+        }
+        VectorSpace restored = VectorSpace.restore(params, options(0, 1.0), space.snapshot());
+        assertEquals(space.stats(), restored.stats());
+        for (int q = 0; q < 30; q++) {
+            float[] query = random(rnd, dim, Distance.DOT);
+            assertEquals(space.nearest(query, 10, 64, ALL), restored.nearest(query, 10, 64, ALL));
+        }
+        live.forEach((id, v) -> assertArrayEquals(v, restored.get(id)));
+
+        // the restored space keeps working: tombstones are still excluded, repairs and inserts work
+        restored.repair();
+        assertEquals(0, restored.stats().tombstones());
+        restored.put(id(1000), new float[dim]);
+        restored.remove(id(100));
+        live.put(id(1000), new float[dim]);
+        live.remove(id(100));
+        for (int q = 0; q < 20; q++) {
+            float[] query = random(rnd, dim, Distance.DOT);
+            List<Candidate> found = restored.nearest(query, 10, 64, ALL);
+            found.forEach(c -> assertTrue(live.containsKey(c.id()), "returned removed " + c.id()));
+            assertEquals(bruteForce(live, Distance.DOT, query, 3, ALL), found.subList(0, 3));
+        }
+    }
+
+    @Test
+    void snapshotOfAScanSpaceAndOfAnEmptyOne() {
+        VectorParams params = new VectorParams(2, Distance.MANHATTAN);
+        VectorSpace empty = VectorSpace.restore(params, SCAN, new VectorSpace(params, SCAN).snapshot());
+        assertEquals(0, empty.size());
+        VectorSpace space = new VectorSpace(params, SCAN);
+        space.put(id(1), new float[] {1, 1});
+        space.put(id(2), new float[] {2, 2});
+        space.remove(id(1));
+        VectorSpace restored = VectorSpace.restore(params, SCAN, space.snapshot());
+        assertEquals(List.of(new Candidate(id(2), -4f)), restored.nearest(new float[] {0, 0}, 5, 5, ALL));
+        // restoring with a lower threshold builds the graph
+        VectorSpace graph = VectorSpace.restore(params, GRAPH, space.snapshot());
+        assertTrue(graph.stats().graph());
+        assertEquals(List.of(new Candidate(id(2), -4f)), graph.nearest(new float[] {0, 0}, 5, 5, ALL));
+    }
+
+    @Test
+    void snapshotOfAnotherSpaceIsRejected() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.COSINE), SCAN);
+        byte[] bytes = space.snapshot();
+        assertThrows(IllegalArgumentException.class,
+                () -> VectorSpace.restore(new VectorParams(3, Distance.COSINE), SCAN, bytes));
+        assertThrows(IllegalArgumentException.class,
+                () -> VectorSpace.restore(new VectorParams(2, Distance.DOT), SCAN, bytes));
+        assertThrows(IllegalArgumentException.class,
+                () -> VectorSpace.restore(new VectorParams(2, Distance.COSINE), SCAN, new byte[] {1, 2, 3}));
+    }
+
+    private static IndexOptions options(int exactScanBelow, double repairFraction) {
+        IndexOptions d = IndexOptions.defaults();
+        return new IndexOptions(exactScanBelow, d.m(), d.efConstruction(), d.defaultEf(), d.neighborOverflow(),
+                d.alpha(), repairFraction);
+    }
+}
