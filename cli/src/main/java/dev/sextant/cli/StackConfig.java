@@ -1,0 +1,64 @@
+package dev.sextant.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How {@link EmbeddedStack} runs.
+ *
+ * @param dataDir the directory for the broker's log ({@code kafka/}), checkpoints ({@code checkpoints/}),
+ *     Flink's and RocksDB's working files ({@code tmp/}) and logs ({@code logs/})
+ * @param kafkaPort the broker's client port; 0 picks a free one
+ * @param controllerPort the broker's KRaft controller port; 0 picks a free one (then kafkaPort must be 0 too)
+ * @param parallelism the job's parallelism, also the number of task slots of the MiniCluster
+ * @param topicPartitions Kafka partitions of each topic created (existing topics are kept as they are)
+ * @param checkpointInterval time between checkpoints
+ * @param settings extra settings ({@code key → value}) applied last, so they override the defaults: Flink
+ *     configuration keys and Sextant job options ({@code sextant.*}, see {@code SextantOptions})
+ */
+public record StackConfig(
+        Path dataDir,
+        int kafkaPort,
+        int controllerPort,
+        int parallelism,
+        int topicPartitions,
+        Duration checkpointInterval,
+        Map<String, String> settings) {
+
+    public static final int DEFAULT_KAFKA_PORT = 9092;
+    public static final int DEFAULT_CONTROLLER_PORT = 9093;
+    public static final int DEFAULT_PARALLELISM = 2;
+
+    public StackConfig {
+        dataDir = dataDir.toAbsolutePath().normalize();
+        settings = Map.copyOf(settings);
+        if ((kafkaPort == 0) != (controllerPort == 0)) {
+            throw new IllegalArgumentException("Set both Kafka ports or neither");
+        }
+        if (parallelism < 1 || topicPartitions < 1) {
+            throw new IllegalArgumentException("parallelism and topicPartitions must be >= 1");
+        }
+    }
+
+    /** Free ports, parallelism 2, 2 partitions per topic, checkpoints every second: for tests. */
+    public static StackConfig forTests(Path dataDir) {
+        return new StackConfig(dataDir, 0, 0, DEFAULT_PARALLELISM, DEFAULT_PARALLELISM, Duration.ofSeconds(1), Map.of());
+    }
+
+    public StackConfig withSettings(Map<String, String> extra) {
+        return new StackConfig(dataDir, kafkaPort, controllerPort, parallelism, topicPartitions, checkpointInterval, extra);
+    }
+
+    Path kafkaDir() {
+        return dataDir.resolve("kafka");
+    }
+
+    Path checkpointDir() {
+        return dataDir.resolve("checkpoints");
+    }
+
+    Path tmpDir() {
+        return dataDir.resolve("tmp");
+    }
+}
