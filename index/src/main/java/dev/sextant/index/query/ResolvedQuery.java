@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sextant.index.Distance;
 import dev.sextant.index.Point;
 import dev.sextant.index.PointId;
-import dev.sextant.index.Points;
 import dev.sextant.index.filter.Filter;
 import dev.sextant.index.filter.FilterParser;
 import java.util.ArrayList;
@@ -34,6 +33,8 @@ public final class ResolvedQuery {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
+
+    private static final int NEGATIVE_ZERO_BITS = Float.floatToRawIntBits(-0.0f);
 
     private final String using;
     private final Distance distance;
@@ -193,7 +194,7 @@ public final class ResolvedQuery {
         if (scoreThreshold == null) {
             o.putNull("score_threshold");
         } else {
-            o.put("score_threshold", scoreThreshold.floatValue());
+            o.set("score_threshold", vectorJson(new float[] {scoreThreshold}).get(0));
         }
         o.set("with_payload", withPayload.toJson());
         o.set("with_vector", withVector.toJson());
@@ -245,14 +246,14 @@ public final class ResolvedQuery {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode o = f.objectNode();
         if (q instanceof Nearest n) {
-            o.set("nearest", Points.vectorJson(n.vector()));
+            o.set("nearest", vectorJson(n.vector()));
         } else if (q instanceof RecommendBestScore b) {
             o.set("best_score", sides(b.positives(), b.negatives()));
         } else if (q instanceof RecommendSumScores s) {
             o.set("sum_scores", sides(s.positives(), s.negatives()));
         } else if (q instanceof Discover d) {
             ObjectNode body = o.putObject("discover");
-            body.set("target", Points.vectorJson(d.target()));
+            body.set("target", vectorJson(d.target()));
             body.set("pairs", pairsJson(d.pairs()));
         } else {
             o.set("context", pairsJson(((Context) q).pairs()));
@@ -263,9 +264,9 @@ public final class ResolvedQuery {
     private static ObjectNode sides(List<float[]> positives, List<float[]> negatives) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         ArrayNode p = o.putArray("positive");
-        positives.forEach(v -> p.add(Points.vectorJson(v)));
+        positives.forEach(v -> p.add(vectorJson(v)));
         ArrayNode n = o.putArray("negative");
-        negatives.forEach(v -> n.add(Points.vectorJson(v)));
+        negatives.forEach(v -> n.add(vectorJson(v)));
         return o;
     }
 
@@ -273,8 +274,8 @@ public final class ResolvedQuery {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();
         for (ContextPair p : pairs) {
             ObjectNode o = a.addObject();
-            o.set("positive", Points.vectorJson(p.positive()));
-            o.set("negative", Points.vectorJson(p.negative()));
+            o.set("positive", vectorJson(p.positive()));
+            o.set("negative", vectorJson(p.negative()));
         }
         return a;
     }
@@ -312,8 +313,27 @@ public final class ResolvedQuery {
         return v;
     }
 
+    /**
+     * A vector for the codec: each float as its shortest exact decimal, except −0.0, which is written as
+     * the string {@code "-0.0"} because the exact (BigDecimal) reader has no negative zero.
+     */
+    private static ArrayNode vectorJson(float[] v) {
+        ArrayNode a = JsonNodeFactory.instance.arrayNode(v.length);
+        for (float x : v) {
+            if (Float.floatToRawIntBits(x) == NEGATIVE_ZERO_BITS) {
+                a.add("-0.0");
+            } else {
+                a.add(x);
+            }
+        }
+        return a;
+    }
+
     /** Parses a float from its exact decimal text, avoiding a double rounding through float64. */
     private static float exactFloat(JsonNode n) {
+        if (n.isTextual() && n.textValue().equals("-0.0")) {
+            return -0.0f;
+        }
         if (n.isBigDecimal()) {
             return Float.parseFloat(n.decimalValue().toString());
         }
