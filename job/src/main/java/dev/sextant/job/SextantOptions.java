@@ -1,0 +1,119 @@
+package dev.sextant.job;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
+
+/**
+ * Every setting of the Sextant job, as Flink {@link ConfigOption}s (key, type, default, description).
+ *
+ * <p>Values come from {@code --key value} arguments and/or a {@code --conf} properties file (see
+ * {@link SextantMain}), or from the {@link Configuration} a caller such as the CLI builds. Kafka client
+ * settings that are not Sextant's own (SASL, SSL, timeouts) go through the {@link #KAFKA_PROPERTIES_PREFIX}
+ * pass-through; their values are never logged.
+ */
+public final class SextantOptions {
+    private SextantOptions() {}
+
+    /** Keys starting with this prefix are copied, without the prefix, into every Kafka client. */
+    public static final String KAFKA_PROPERTIES_PREFIX = "sextant.kafka.properties.";
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("sextant.kafka.bootstrap-servers")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Kafka bootstrap servers, host:port[,host:port...]. Required by SextantJob.kafka.");
+
+    public static final ConfigOption<String> POINTS_TOPIC = ConfigOptions.key("sextant.topic.points")
+            .stringType()
+            .defaultValue("sextant.points")
+            .withDescription("Topic of point and collection operations (create_collection, delete_collection,"
+                    + " upsert, delete). Producers key a message by its collection name so that the operations"
+                    + " on one point stay in one Kafka partition, in order.");
+
+    public static final ConfigOption<String> REQUESTS_TOPIC = ConfigOptions.key("sextant.topic.requests")
+            .stringType()
+            .defaultValue("sextant.requests")
+            .withDescription("Topic of query requests (query, query_batch).");
+
+    public static final ConfigOption<String> RESULTS_TOPIC = ConfigOptions.key("sextant.topic.results")
+            .stringType()
+            .defaultValue("sextant.results")
+            .withDescription("Topic of responses (key = request id) and operation acknowledgments"
+                    + " (key = op_id). A request's reply_to overrides it for that request's response.");
+
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOptions.key("sextant.topic.dead-letter")
+            .stringType()
+            .defaultValue("sextant.dead-letter")
+            .withDescription("Topic of point operations that could not be applied, with the reason and the"
+                    + " original record.");
+
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("sextant.kafka.group-id")
+            .stringType()
+            .defaultValue("sextant")
+            .withDescription("Kafka consumer group id of the two sources. Offsets are committed on checkpoints"
+                    + " (for monitoring only; the job restores its positions from its own checkpoints).");
+
+    public static final ConfigOption<String> REQUESTS_STARTING_OFFSET = ConfigOptions.key("sextant.requests.starting-offset")
+            .stringType()
+            .defaultValue("latest")
+            .withDescription("Where the requests source starts when the job starts without state and the consumer"
+                    + " group has no committed offset: 'latest' (answer only requests sent from now on) or"
+                    + " 'earliest' (also answer every request still in the topic). The points source always"
+                    + " starts at the earliest offset: the points topic is the log of record.");
+
+    public static final ConfigOption<Integer> PARTITIONS = ConfigOptions.key("sextant.partitions")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Number P of index partitions. A point lives in partition"
+                    + " hash(collection, id) mod P. Independent of the parallelism; at least the parallelism so"
+                    + " that every index subtask owns a partition. Fixed for the life of the job's state.");
+
+    public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = ConfigOptions.key("sextant.request.timeout-ms")
+            .longType()
+            .defaultValue(30_000L)
+            .withDescription("Milliseconds from a request's receipt until it is answered with a 504 error if no"
+                    + " answer was produced by then; its pending state expires at the same time.");
+
+    public static final ConfigOption<Long> ACK_TIMEOUT_MS = ConfigOptions.key("sextant.ack.timeout-ms")
+            .longType()
+            .defaultValue(600_000L)
+            .withDescription("Milliseconds from the first applied part of an operation with op_id until it is"
+                    + " acknowledged with a 504 error if it has not completed by then (it never should:"
+                    + " this only bounds the state a reused or lost op_id could leave behind).");
+
+    public static final ConfigOption<MemorySize> MAX_MESSAGE_BYTES = ConfigOptions.key("sextant.max-message-bytes")
+            .memoryType()
+            .defaultValue(MemorySize.parse("16m"))
+            .withDescription("Largest Kafka message the job reads or writes. Larger point operations are dead"
+                    + " lettered, larger requests answered with a 400 error, larger responses replaced by a"
+                    + " 400 error. Topics (max.message.bytes) and the broker must accept messages of this size.");
+
+    public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sextant.delivery-guarantee")
+            .stringType()
+            .defaultValue("at-least-once")
+            .withDescription("Kafka sink guarantee: 'at-least-once' (responses are written at once; after a"
+                    + " failover, outputs since the last checkpoint may be written again) or 'exactly-once'"
+                    + " (transactional; outputs become visible to read_committed consumers only when a"
+                    + " checkpoint completes, so every response waits for the next checkpoint).");
+
+    /**
+     * The pass-through Kafka client properties: every {@code sextant.kafka.properties.X = v} as {@code X = v}.
+     */
+    public static Properties kafkaProperties(Configuration options) {
+        Properties props = new Properties();
+        for (Map.Entry<String, String> e : options.toMap().entrySet()) {
+            if (e.getKey().startsWith(KAFKA_PROPERTIES_PREFIX) && e.getKey().length() > KAFKA_PROPERTIES_PREFIX.length()) {
+                props.setProperty(e.getKey().substring(KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
+            }
+        }
+        return props;
+    }
+
+    /** {@link #MAX_MESSAGE_BYTES} as an int number of bytes (capped at Integer.MAX_VALUE). */
+    public static int maxMessageBytes(Configuration options) {
+        return (int) Math.min(Integer.MAX_VALUE, options.get(MAX_MESSAGE_BYTES).getBytes());
+    }
+}

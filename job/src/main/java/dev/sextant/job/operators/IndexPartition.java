@@ -1,0 +1,257 @@
+package dev.sextant.job.operators;
+
+import dev.sextant.index.CollectionConfig;
+import dev.sextant.index.IndexOptions;
+import dev.sextant.index.search.CollectionIndex;
+import dev.sextant.index.search.ResultMerge;
+import dev.sextant.index.search.ScoredPoint;
+import dev.sextant.index.query.ResolvedQuery;
+import dev.sextant.job.protocol.AckPart;
+import dev.sextant.job.protocol.CatalogEntry;
+import dev.sextant.job.protocol.CollectionChange;
+import dev.sextant.job.protocol.Hit;
+import dev.sextant.job.protocol.Json;
+import dev.sextant.job.protocol.PartialResult;
+import dev.sextant.job.protocol.PartitionInput;
+import dev.sextant.job.protocol.PointWrite;
+import dev.sextant.job.protocol.ResolvedRequest;
+import dev.sextant.job.protocol.StoredPoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * The index partitions (design §2): input 1 is {@link PointWrite}s keyed by partition key, input 2 the
+ * broadcast {@link CollectionChange}s and {@link ResolvedRequest}s.
+ *
+ * <p>State, per partition key: {@link #POINTS}, every point of the partition ({@code collection \0 id} →
+ * {@link StoredPoint}, durable in RocksDB), and {@link #COLLECTIONS}, the incarnation and config of each
+ * collection the partition holds or has seen deleted. In memory, one {@link CollectionIndex} per (partition,
+ * collection), rebuilt from {@link #POINTS} when the operator is restored ({@link #restorePartition}).
+ *
+ * <ul>
+ *   <li>A write is applied to state and index, then counted for its acknowledgment ({@link Tags#ACKS}). A
+ *       write for a newer incarnation than the partition holds starts a fresh index from the config the
+ *       write carries (the creation's broadcast may still be on its way); a stale one is dropped but still
+ *       counted.</li>
+ *   <li>A deletion clears the collection's points and index in every partition this subtask owns and leaves
+ *       a tombstone so late writes of that incarnation are recognised as stale.</li>
+ *   <li>A request is searched in every partition this subtask owns (possibly none) and answered with exactly
+ *       one {@link PartialResult} carrying the operator's parallelism, so {@code MergeTopK} knows how many to
+ *       wait for.</li>
+ *   <li>Every collection change is acknowledged once per subtask (stage {@link #STAGE}).</li>
+ * </ul>
+ *
+ * <p>Which partition keys a subtask owns follows from the key-group assignment at the running parallelism
+ * ({@link PartitionKeys#ownedKeys}), so the same state restores at another parallelism.
+ */
+public final class IndexPartition extends AbstractStreamOperator<PartialResult>
+        implements TwoInputStreamOperator<PointWrite, PartitionInput, PartialResult> {
+    private static final long serialVersionUID = 1L;
+
+    public static final MapStateDescriptor<String, StoredPoint> POINTS =
+            new MapStateDescriptor<>("points", String.class, StoredPoint.class);
+    public static final MapStateDescriptor<String, CatalogEntry> COLLECTIONS =
+            new MapStateDescriptor<>("collections", String.class, CatalogEntry.class);
+    public static final String STAGE = "partition";
+
+    private final PartitionKeys partitionKeys;
+
+    private transient MapState<String, StoredPoint> points;
+    private transient MapState<String, CatalogEntry> collections;
+    /** Partition key → collection → the live index (or a tombstone entry without index). */
+    private transient Map<Integer, Map<String, LiveIndex>> indexes;
+    private transient int[] ownedKeys;
+    private transient int parallelism;
+    private transient IndexOptions indexOptions;
+
+    /** A collection's index in one partition, for the incarnation in {@code entry}. */
+    private record LiveIndex(CatalogEntry entry, CollectionIndex index) {}
+
+    public IndexPartition(PartitionKeys partitionKeys) {
+        this.partitionKeys = partitionKeys;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        points = context.getKeyedStateStore().getMapState(POINTS);
+        collections = context.getKeyedStateStore().getMapState(COLLECTIONS);
+        var task = getRuntimeContext().getTaskInfo();
+        parallelism = task.getNumberOfParallelSubtasks();
+        ownedKeys = partitionKeys.ownedKeys(parallelism, task.getIndexOfThisSubtask());
+        indexOptions = IndexOptions.defaults();
+        indexes = new HashMap<>();
+        if (context.isRestored()) {
+            for (int key : ownedKeys) {
+                setCurrentKey(key);
+                restorePartition(key);
+            }
+        }
+    }
+
+    /**
+     * Rebuilds a partition's in-memory indexes from its keyed state (the current key is set). Points of
+     * deleted or superseded incarnations found on the way are removed.
+     *
+     * <p>Seam for graph persistence: a later version loads the partition's serialised graph here and replays
+     * only the writes since, instead of re-inserting every point.
+     */
+    private void restorePartition(int key) throws Exception {
+        Map<String, LiveIndex> byCollection = new HashMap<>();
+        for (Map.Entry<String, CatalogEntry> e : collections.entries()) {
+            byCollection.put(e.getKey(), newIndex(e.getValue()));
+        }
+        indexes.put(key, byCollection);
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, StoredPoint> e : points.entries()) {
+            StoredPoint p = e.getValue();
+            LiveIndex live = byCollection.get(p.collection());
+            if (live != null && live.entry().isLive(p.incarnation())) {
+                live.index().upsert(p.toPoint());
+            } else {
+                stale.add(e.getKey());
+            }
+        }
+        for (String k : stale) {
+            points.remove(k);
+        }
+    }
+
+    private LiveIndex newIndex(CatalogEntry entry) {
+        return new LiveIndex(entry, entry.deleted() ? null
+                : new CollectionIndex(CollectionConfig.fromJson(Json.readTrusted(entry.configJson())), indexOptions));
+    }
+
+    @Override
+    public void processElement1(StreamRecord<PointWrite> record) throws Exception {
+        PointWrite w = record.getValue();
+        int key = (Integer) getCurrentKey();
+        Map<String, LiveIndex> byCollection = indexes.computeIfAbsent(key, k -> new HashMap<>());
+        LiveIndex live = byCollection.get(w.collection());
+        if (live != null && live.entry().isStale(w.incarnation())) {
+            // A write for an incarnation deleted or superseded in this partition: nothing to apply.
+            ack(w);
+            return;
+        }
+        if (live == null || live.entry().incarnation() < w.incarnation()) {
+            // First write of this incarnation here (maybe before the creation's broadcast): start its index.
+            if (live != null) {
+                removePoints(w.collection());
+            }
+            live = newIndex(new CatalogEntry(w.collection(), w.incarnation(), w.configJson(), false));
+            byCollection.put(w.collection(), live);
+            collections.put(w.collection(), live.entry());
+        }
+        String pointKey = w.storeKey();
+        if (w.delete()) {
+            points.remove(pointKey);
+            live.index().delete(w.id());
+        } else {
+            StoredPoint stored = w.toStored();
+            points.put(pointKey, stored);
+            live.index().upsert(stored.toPoint());
+        }
+        ack(w);
+    }
+
+    private void ack(PointWrite w) {
+        if (w.opId() != null) {
+            output.collect(Tags.ACKS, new StreamRecord<>(AckPart.point(w.opId(), w.opPoints())));
+        }
+    }
+
+    /** Removes every point of {@code collection} from the current partition's state. */
+    private void removePoints(String collection) throws Exception {
+        List<String> doomed = new ArrayList<>();
+        for (Map.Entry<String, StoredPoint> e : points.entries()) {
+            if (e.getValue().collection().equals(collection)) {
+                doomed.add(e.getKey());
+            }
+        }
+        for (String k : doomed) {
+            points.remove(k);
+        }
+    }
+
+    @Override
+    public void processElement2(StreamRecord<PartitionInput> record) throws Exception {
+        PartitionInput input = record.getValue();
+        if (input.change() != null) {
+            applyChange(input.change());
+        } else {
+            answer(input.request());
+        }
+    }
+
+    private void applyChange(CollectionChange change) throws Exception {
+        CatalogEntry entry = change.entry();
+        if (entry.deleted()) {
+            for (int key : ownedKeys) {
+                Map<String, LiveIndex> byCollection = indexes.computeIfAbsent(key, k -> new HashMap<>());
+                LiveIndex live = byCollection.get(entry.collection());
+                if (live != null && live.entry().incarnation() > entry.incarnation()) {
+                    continue; // a newer incarnation already lives here
+                }
+                setCurrentKey(key);
+                removePoints(entry.collection());
+                collections.put(entry.collection(), entry);
+                byCollection.put(entry.collection(), new LiveIndex(entry, null));
+            }
+        }
+        // Creations need nothing here: a partition starts a collection's index on its first write.
+        if (change.opId() != null) {
+            output.collect(Tags.ACKS, new StreamRecord<>(AckPart.stageApplied(change.opId(), STAGE, parallelism)));
+        }
+    }
+
+    private void answer(ResolvedRequest request) {
+        PartialResult partial;
+        try {
+            partial = search(request);
+        } catch (RuntimeException e) {
+            // Never expected (the request was validated); still exactly one partial, so the request gets an answer.
+            LOG.error("Search failed for request {}", request.ref().requestId(), e);
+            partial = new PartialResult(request.ref(), request.batch(), parallelism, null, null, null, null, 500,
+                    "Service internal error: " + e);
+        }
+        output.collect(new StreamRecord<>(partial));
+    }
+
+    private PartialResult search(ResolvedRequest request) {
+        int searches = request.queries().length;
+        Hit[][] hits = new Hit[searches][];
+        int[] offsets = new int[searches];
+        int[] limits = new int[searches];
+        boolean[] ascending = new boolean[searches];
+        for (int s = 0; s < searches; s++) {
+            ResolvedQuery query = ResolvedQuery.fromJson(request.queries()[s]);
+            offsets[s] = query.offset();
+            limits[s] = query.limit();
+            ascending[s] = query.ascending();
+            int wanted = (int) Math.min(Integer.MAX_VALUE, (long) query.offset() + query.limit());
+            List<List<ScoredPoint>> partials = new ArrayList<>();
+            for (int key : ownedKeys) {
+                Map<String, LiveIndex> byCollection = indexes.get(key);
+                LiveIndex live = byCollection == null ? null : byCollection.get(request.collection());
+                if (live != null && live.entry().isLive(request.incarnation())) {
+                    partials.add(live.index().search(query));
+                }
+            }
+            List<ScoredPoint> best = ResultMerge.merge(partials, query.ascending(), 0, wanted);
+            hits[s] = best.stream()
+                    .map(p -> new Hit(p.id(), p.score(),
+                            p.payload() == null ? null : Json.write(p.payload()),
+                            p.vector() == null ? null : Json.write(p.vector())))
+                    .toArray(Hit[]::new);
+        }
+        return new PartialResult(request.ref(), request.batch(), parallelism, hits, offsets, limits, ascending, 0, null);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sextant.job.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one Jackson mapper of the job (thread-safe once configured) and the few conversions every stage needs.
+ *
+ * <p>Reading allows documents up to the largest Kafka message (Jackson's default string-length limit of 20 MB
+ * is raised to match); nesting is capped at 1000 levels so a hostile document cannot exhaust the stack.
+ */
+public final class Json {
+    private Json() {}
+
+    public static final ObjectMapper MAPPER = createMapper();
+
+    private static ObjectMapper createMapper() {
+        ObjectMapper m = new ObjectMapper();
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength(Integer.MAX_VALUE)
+                .maxNestingDepth(1000)
+                .build());
+        return m;
+    }
+
+    /**
+     * Parses JSON text.
+     *
+     * @throws IOException when the text is not one JSON value
+     */
+    public static JsonNode read(byte[] bytes) throws IOException {
+        JsonNode node = MAPPER.readTree(bytes);
+        if (node == null || node.isMissingNode()) {
+            throw new IOException("empty document");
+        }
+        return node;
+    }
+
+    /** Parses JSON text that this job wrote itself (a bug, not bad input, if it fails). */
+    public static JsonNode readTrusted(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #readTrusted} for an object. */
+    public static ObjectNode parseObject(String json) {
+        return (ObjectNode) readTrusted(json);
+    }
+
+    /** The parser's own words for why text is not JSON, without Jackson's source excerpt. */
+    public static String describe(IOException e) {
+        String m = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+
+    public static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.sextant.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sextant.embedded.EmbeddedKafka;
+import dev.sextant.job.protocol.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The Sextant job running on a test MiniCluster against an embedded Kafka broker, with a producer for the two
+ * input topics and a background consumer collecting everything written to the results, dead-letter and reply
+ * topics. One per test class; topics and group carry {@code prefix} so runs never see each other's data.
+ */
+final class RunningJob implements AutoCloseable {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    final String points;
+    final String requests;
+    final String results;
+    final String deadLetters;
+    final String replies;
+    private final EmbeddedKafka kafka;
+    private final MiniCluster miniCluster;
+    private final JobClient job;
+    private final KafkaProducer<String, String> producer;
+    private final Thread consumerThread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    /** Key → messages (results and reply topics); guarded by itself. */
+    private final Map<String, List<Received>> byKey = new HashMap<>();
+    private final List<JsonNode> deadLetterList = new ArrayList<>();
+
+    /** A message read from an output topic. */
+    record Received(String topic, String key, JsonNode value) {}
+
+    private RunningJob(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions, int parallelism,
+            Path checkpoints) throws Exception {
+        this.kafka = kafka;
+        this.miniCluster = miniCluster;
+        points = prefix + ".points";
+        requests = prefix + ".requests";
+        results = prefix + ".results";
+        deadLetters = prefix + ".dead-letter";
+        replies = prefix + ".replies";
+        kafka.createTopics(2, points, requests, results, deadLetters, replies);
+
+        Configuration options = new Configuration();
+        options.set(SextantOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        options.set(SextantOptions.POINTS_TOPIC, points);
+        options.set(SextantOptions.REQUESTS_TOPIC, requests);
+        options.set(SextantOptions.RESULTS_TOPIC, results);
+        options.set(SextantOptions.DEAD_LETTER_TOPIC, deadLetters);
+        options.set(SextantOptions.GROUP_ID, prefix);
+        options.set(SextantOptions.PARTITIONS, partitions);
+        options.set(SextantOptions.REQUESTS_STARTING_OFFSET, "earliest");
+
+        Configuration flinkConf = new Configuration();
+        flinkConf.setString("execution.checkpointing.interval", "1 s");
+        flinkConf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        SextantJob.configureEnvironment(flinkConf, checkpoints);
+        // Explicitly on the extension's MiniCluster: the context environment is only set per test method.
+        StreamExecutionEnvironment env =
+                new TestStreamEnvironment(miniCluster, flinkConf, parallelism, List.of(), List.of());
+        SextantJob.kafka(options).build(env);
+        job = env.executeAsync("sextant-" + prefix);
+
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("max.request.size", String.valueOf(16 << 20));
+        p.put("linger.ms", "0");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+
+        Properties c = new Properties();
+        c.put("bootstrap.servers", kafka.bootstrapServers());
+        c.put("group.id", prefix + "-test-reader");
+        c.put("auto.offset.reset", "earliest");
+        c.put("max.partition.fetch.bytes", String.valueOf(17 << 20));
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(results, deadLetters, replies));
+        consumerThread = new Thread(() -> consume(consumer), "test-output-reader");
+        consumerThread.setDaemon(true);
+        consumerThread.start();
+    }
+
+    static RunningJob start(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions,
+            int parallelism, Path checkpoints) throws Exception {
+        return new RunningJob(kafka, miniCluster, prefix, partitions, parallelism, checkpoints);
+    }
+
+    private void consume(KafkaConsumer<String, String> consumer) {
+        try (consumer) {
+            while (running.get()) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+                    JsonNode value;
+                    try {
+                        value = Json.MAPPER.readTree(r.value());
+                    } catch (Exception e) {
+                        value = Json.MAPPER.getNodeFactory().textNode("NOT JSON: " + r.value());
+                    }
+                    synchronized (byKey) {
+                        if (r.topic().equals(deadLetters)) {
+                            deadLetterList.add(value);
+                        } else {
+                            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new Received(r.topic(), r.key(), value));
+                        }
+                        byKey.notifyAll();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends a point operation, keyed by {@code key} (producers key by collection). */
+    void sendPoints(String key, String json) {
+        producer.send(new ProducerRecord<>(points, key, json));
+        producer.flush();
+    }
+
+    void sendRequest(String json) {
+        producer.send(new ProducerRecord<>(requests, null, json));
+        producer.flush();
+    }
+
+    /** Waits for the first message with {@code key} on the results or reply topic. */
+    Received awaitKey(String key) throws InterruptedException {
+        return await(() -> {
+            List<Received> l = byKey.get(key);
+            return l == null || l.isEmpty() ? null : l.get(0);
+        }, "a message with key " + key);
+    }
+
+    /** Waits for the acknowledgment of {@code opId} and checks it says completed. */
+    void awaitCompleted(String opId) throws InterruptedException {
+        JsonNode ack = awaitKey(opId).value();
+        assertEquals("completed", ack.path("status").asText(), "ack of " + opId + ": " + ack);
+    }
+
+    /** Waits for a dead letter that satisfies {@code test}. */
+    JsonNode awaitDeadLetter(Predicate<JsonNode> test, String what) throws InterruptedException {
+        return await(() -> deadLetterList.stream().filter(test).findFirst().orElse(null), "a dead letter " + what);
+    }
+
+    /** All messages received so far with {@code key}. */
+    List<Received> received(String key) {
+        synchronized (byKey) {
+            return List.copyOf(byKey.getOrDefault(key, List.of()));
+        }
+    }
+
+    /** Every dead letter received so far. */
+    List<JsonNode> deadLetters() {
+        synchronized (byKey) {
+            return List.copyOf(deadLetterList);
+        }
+    }
+
+    private <T> T await(java.util.function.Supplier<T> probe, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (byKey) {
+            while (true) {
+                T t = probe.get();
+                if (t != null) {
+                    return t;
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("timed out waiting for " + what);
+                }
+                byKey.wait(left);
+            }
+        }
+    }
+
+    /** Asserts the job is running and no task was ever restarted (attempt number 0 everywhere). */
+    void assertNeverRestarted() throws Exception {
+        assertEquals(JobStatus.RUNNING, job.getJobStatus().get(10, TimeUnit.SECONDS));
+        AccessExecutionGraph graph = miniCluster.getExecutionGraph(job.getJobID()).get(10, TimeUnit.SECONDS);
+        assertNotNull(graph);
+        for (AccessExecutionVertex v : graph.getAllExecutionVertices()) {
+            assertEquals(0, v.getCurrentExecutionAttempt().getAttemptNumber(),
+                    "task " + v.getTaskNameWithSubtaskIndex() + " was restarted");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        running.set(false);
+        try {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        } finally {
+            producer.close(Duration.ofSeconds(5));
+            consumerThread.join(5_000);
+        }
+    }
+}
