@@ -31,7 +31,8 @@ public record PointId(long num, String uuid) implements Comparable<PointId> {
     }
 
     /**
-     * Parses an id from JSON: a non-negative integer (up to 2^64-1) or a UUID string.
+     * Parses an id from JSON: a non-negative integer (up to 2^64-1) or a UUID string (as in Qdrant, a string
+     * of digits is not an integer id).
      *
      * @throws QdrantException 400 when the node is neither
      */
@@ -53,37 +54,57 @@ public record PointId(long num, String uuid) implements Comparable<PointId> {
                 return of(big.longValue());
             }
         } else if (node.isTextual()) {
-            return parse(node.textValue());
+            // Qdrant reads a string id as a UUID only: "12" is not the integer 12.
+            PointId uuid = uuid(node.textValue());
+            if (uuid != null) {
+                return uuid;
+            }
         }
         throw QdrantException.badRequest(
                 "Format error in JSON body: point id must be an unsigned integer or a UUID, got " + node);
     }
 
     /**
-     * Parses the text form: a UUID (any case, hyphenated or simple) or decimal digits.
+     * Parses the text form: decimal digits (an unsigned 64-bit integer) or a UUID (any case, hyphenated or
+     * 32 hex digits).
      *
      * @throws QdrantException 400 when the text is neither
      */
     public static PointId parse(String text) {
-        if (text != null && !text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+        if (text != null && !text.isEmpty() && text.length() <= 20 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             try {
                 return of(Long.parseUnsignedLong(text));
             } catch (NumberFormatException e) {
-                // falls through to the error below
+                // above 2^64 − 1: falls through to the error below
             }
-        } else if (text != null) {
-            try {
-                String t = text.length() == 32 ? text.replaceFirst(
-                        "(\\p{XDigit}{8})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}{4})(\\p{XDigit}+)", "$1-$2-$3-$4-$5")
-                        : text;
-                if (t.length() == 36) {
-                    return of(UUID.fromString(t));
-                }
-            } catch (IllegalArgumentException e) {
-                // falls through to the error below
+        } else {
+            PointId uuid = uuid(text);
+            if (uuid != null) {
+                return uuid;
             }
         }
         throw QdrantException.badRequest("Format error in JSON body: value " + text + " is not a valid point ID");
+    }
+
+    /** A UUID in hyphenated (36 chars) or simple (32 hex digits) form, any case; {@code null} otherwise. */
+    private static PointId uuid(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text;
+        if (t.length() == 32 && t.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            t = t.substring(0, 8) + '-' + t.substring(8, 12) + '-' + t.substring(12, 16) + '-' + t.substring(16, 20)
+                    + '-' + t.substring(20);
+        }
+        if (t.length() != 36 || t.charAt(8) != '-' || t.charAt(13) != '-' || t.charAt(18) != '-' || t.charAt(23) != '-') {
+            return null;
+        }
+        for (int i = 0; i < 36; i++) {
+            if (i != 8 && i != 13 && i != 18 && i != 23 && Character.digit(t.charAt(i), 16) < 0) {
+                return null;
+            }
+        }
+        return of(UUID.fromString(t));
     }
 
     public JsonNode toJson() {
