@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -141,9 +142,13 @@ final class RunningJob implements AutoCloseable {
         producer.flush();
     }
 
-    void sendRequest(String json) {
-        producer.send(new ProducerRecord<>(requests, null, json));
-        producer.flush();
+    /** Sends a request; returns where it landed (the generated id of a request without one derives from it). */
+    RecordMetadata sendRequest(String json) throws InterruptedException {
+        try {
+            return producer.send(new ProducerRecord<>(requests, null, json)).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("could not send a request", e);
+        }
     }
 
     /** Waits for the first message with {@code key} on the results or reply topic. */
