@@ -69,7 +69,7 @@ public record QueryRequest(
         if (config == null) {
             throw QdrantException.collectionNotFound(collection);
         }
-        VectorParams params = config.params(using);
+        VectorParams params = space(config);
         if (lookupFrom != null) {
             CollectionConfig lookup = catalog.apply(lookupFrom.collection());
             if (lookup == null) {
@@ -89,6 +89,17 @@ public record QueryRequest(
                 throw QdrantException.badRequest("Wrong input: Not existing vector name error: " + name);
             }
         }
+    }
+
+    /**
+     * The searched space. A request without a query searches no space (it lists points in id order), so
+     * the default {@code using} of a named-vector collection is no error there.
+     */
+    private VectorParams space(CollectionConfig config) {
+        if (query == null && using.equals(CollectionConfig.UNNAMED) && !config.vectors().containsKey(using)) {
+            return config.vectors().values().iterator().next();
+        }
+        return config.params(using);
     }
 
     /** The vector name id examples are read from: {@code lookup_from.vector}, else {@code using}. */
@@ -144,7 +155,7 @@ public record QueryRequest(
     public ResolvedQuery resolve(String collection, Function<String, CollectionConfig> catalog,
             Function<ExampleRef, Point> stored) {
         validate(collection, catalog);
-        VectorParams params = catalog.apply(collection).params(using);
+        VectorParams params = space(catalog.apply(collection));
         Distance distance = params.distance();
         String from = lookupCollection(collection);
         boolean excludeIds = from.equals(collection);
