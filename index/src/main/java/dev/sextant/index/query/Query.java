@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * A resolved query kind: example vectors only (already preprocessed for the metric), scored through
- * similarities. One record per kind; adding a kind touches that record and the switches the compiler
- * points at (style habit 11, after Qdrant's {@code vector_storage/query}).
+ * similarities. One record per kind; adding a kind touches that record, the {@code permits} clause, the
+ * codec in {@link ResolvedQuery} and the plan in {@code SearchPlan} (style habit 11, after Qdrant's
+ * {@code vector_storage/query}).
  *
  * <p>Immutable and thread-safe; arrays are shared and must not be modified.
  */

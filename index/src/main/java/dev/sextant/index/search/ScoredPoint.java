@@ -13,11 +13,19 @@ import java.util.List;
  */
 public record ScoredPoint(PointId id, float score, JsonNode payload, JsonNode vector) {
 
-    /** Qdrant's result point: {@code {"id", "score", "payload"?, "vector"?}} (absent when not asked for). */
+    /**
+     * Qdrant's result point: {@code {"id", "score", "payload"?, "vector"?}} (absent when not asked for).
+     * JSON has no NaN or infinity: a score that overflowed float32 (finite vectors with huge components)
+     * is written as ±3.4028235E38, a NaN score as {@code null}.
+     */
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.set("id", id.toJson());
-        o.put("score", score);
+        if (Float.isNaN(score)) {
+            o.putNull("score");
+        } else {
+            o.put("score", Math.max(-Float.MAX_VALUE, Math.min(Float.MAX_VALUE, score)));
+        }
         if (payload != null) {
             o.set("payload", payload);
         }
