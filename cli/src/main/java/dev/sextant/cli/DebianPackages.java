@@ -1,5 +1,7 @@
 package dev.sextant.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -91,7 +93,7 @@ public final class DebianPackages {
         ObjectMapper json = new ObjectMapper();
         List<Package> packages = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8))) {
+                new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8), 1 << 16)) {
             String line;
             int lineNumber = 0;
             while ((line = in.readLine()) != null) {
@@ -99,7 +101,7 @@ public final class DebianPackages {
                 if (line.isBlank()) {
                     continue;
                 }
-                Package p = parse(json.readTree(line), file, lineNumber);
+                Package p = parse(json, line, file, lineNumber);
                 if (keep.test(p)) {
                     packages.add(p);
                 }
@@ -108,19 +110,57 @@ public final class DebianPackages {
         return new DebianPackages(packages);
     }
 
-    private static Package parse(JsonNode node, Path file, int line) throws IOException {
-        JsonNode vector = node.get("vector");
-        JsonNode payload = node.get("payload");
-        if (!node.path("id").canConvertToLong() || vector == null || !vector.isArray()
-                || vector.size() != DIMENSION || payload == null || !payload.isObject()) {
-            throw new IOException(file + ":" + line + ": not a package with an id, a " + DIMENSION
-                    + "-dimension vector and a payload");
+    /** Streams one line: the 384 floats are read straight from the parser, only the payload becomes a tree. */
+    private static Package parse(ObjectMapper json, String line, Path file, int lineNumber) throws IOException {
+        long id = -1;
+        float[] vector = null;
+        ObjectNode payload = null;
+        try (JsonParser p = json.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed(file, lineNumber);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "id" -> id = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+                    case "vector" -> vector = readVector(p, file, lineNumber);
+                    case "payload" -> {
+                        JsonNode node = json.readTree(p);
+                        payload = node instanceof ObjectNode object ? object : null;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        if (id < 0 || vector == null || payload == null) {
+            throw malformed(file, lineNumber);
+        }
+        return new Package(id, vector, payload);
+    }
+
+    private static float[] readVector(JsonParser p, Path file, int lineNumber) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw malformed(file, lineNumber);
         }
         float[] v = new float[DIMENSION];
-        for (int i = 0; i < DIMENSION; i++) {
-            v[i] = (float) vector.get(i).asDouble();
+        int n = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (n == DIMENSION || (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT)) {
+                throw malformed(file, lineNumber);
+            }
+            v[n++] = p.getFloatValue();
         }
-        return new Package(node.get("id").asLong(), v, (ObjectNode) payload);
+        if (n != DIMENSION) {
+            throw malformed(file, lineNumber);
+        }
+        return v;
+    }
+
+    private static IOException malformed(Path file, int lineNumber) {
+        return new IOException(file + ":" + lineNumber + ": not a package with an id, a " + DIMENSION
+                + "-dimension vector and a payload object");
     }
 
     /** All packages read, in file (= id) order. */

@@ -174,6 +174,7 @@ public final class SextantCli implements Runnable {
             PrintStream out = System.out;
             Path dir = stack.dataDir.resolve("demo").toAbsolutePath().normalize();
             deleteRecursively(dir);
+            var reading = Demo.readAsync(dataset);
             out.printf("Starting Sextant (embedded mode) in %s ...%n", dir);
             long t0 = System.nanoTime();
             EmbeddedStack running = EmbeddedStack.start(stack.toConfig(dir, port, controllerPort));
@@ -182,7 +183,7 @@ public final class SextantCli implements Runnable {
             out.println();
             try {
                 new Demo(running, new Demo.Settings(dataset, batchSize, maxInFlight,
-                        Duration.ofSeconds(timeoutSeconds), latencySamples), out, terminal()).run();
+                        Duration.ofSeconds(timeoutSeconds), latencySamples), out, terminal()).run(reading);
             } catch (SextantClientException e) {
                 out.println();
                 System.err.println("Demo failed: " + e.getMessage() + " (job status: " + running.jobStatus()
