@@ -21,6 +21,8 @@ public final class Json {
 
     private static ObjectMapper createMapper() {
         ObjectMapper m = new ObjectMapper();
+        // "{...} garbage" is not one JSON document.
+        m.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength(Integer.MAX_VALUE)
                 .maxNestingDepth(1000)
