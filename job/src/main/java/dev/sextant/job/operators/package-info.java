@@ -1,0 +1,17 @@
+/**
+ * The job's operators, one per file, named for what they do, in dataflow order:
+ * {@link dev.sextant.job.operators.PointOpRouter} (envelope of point operations) →
+ * {@link dev.sextant.job.operators.CollectionCatalog} (the one authority on collections, broadcast to every
+ * stage) and {@link dev.sextant.job.operators.PointOpParser} (validated per-point writes) →
+ * {@link dev.sextant.job.operators.PointStore} (latest version of every point, example lookups) →
+ * {@link dev.sextant.job.operators.IndexPartition} (keyed-state partitions with in-memory indexes, searched by
+ * broadcast requests) → {@link dev.sextant.job.operators.AckCollector} (one acknowledgment per {@code op_id});
+ * and {@link dev.sextant.job.operators.RequestPlanner} (catalog checks, lookups) →
+ * {@link dev.sextant.job.operators.RequestResolver} (ids replaced by vectors) → the partitions →
+ * {@link dev.sextant.job.operators.MergeTopK} (one response per request).
+ *
+ * <p>Every operator turns bad input into a dead letter or an error response itself; nothing a user sends is
+ * allowed to throw out of an operator. State descriptors are public constants named in plain words, so tests
+ * and state tools can refer to them.
+ */
+package dev.sextant.job.operators;
