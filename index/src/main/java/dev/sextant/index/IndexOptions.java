@@ -7,7 +7,9 @@ package dev.sextant.index;
  * @param exactScanBelow a vector space with fewer live vectors than this is searched by an exact scan
  *     (no graph is built until it reaches this size)
  * @param m jvector's maximum out-degree per node (jvector M = 32 is about HNSW m = 16)
- * @param efConstruction the construction beam width (HNSW efConstruction)
+ * @param efConstruction the construction beam width (HNSW efConstruction). The default, 200, is what reaches
+ *     recall@10 ≥ 0.98 at the default ef on real 384-d text embeddings (0.988 on the Debian MiniLM set at 20k
+ *     points; 100 gave 0.973, 150 gave 0.983); it costs about 1.6× the insert time of 100 and almost no search time
  * @param defaultEf the search beam (HNSW ef) when a request gives no {@code params.hnsw_ef}; the effective
  *     beam is never below the number of results wanted
  * @param neighborOverflow how far a node's degree may exceed M between cleanups (≥ 1.0)
@@ -25,7 +27,7 @@ public record IndexOptions(
         double repairFraction) {
 
     public static IndexOptions defaults() {
-        return new IndexOptions(4096, 32, 100, 100, 1.2f, 1.2f, 0.2);
+        return new IndexOptions(4096, 32, 200, 100, 1.2f, 1.2f, 0.2);
     }
 
     public IndexOptions withExactScanBelow(int v) {
@@ -34,5 +36,9 @@ public record IndexOptions(
 
     public IndexOptions withDefaultEf(int v) {
         return new IndexOptions(exactScanBelow, m, efConstruction, v, neighborOverflow, alpha, repairFraction);
+    }
+
+    public IndexOptions withRepairFraction(double v) {
+        return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha, v);
     }
 }

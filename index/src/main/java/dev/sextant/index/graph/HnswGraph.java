@@ -40,18 +40,27 @@ import java.util.concurrent.ForkJoinPool;
  * seconds at 100k nodes — hence repairs are batched.
  */
 public final class HnswGraph {
+    private final Distance distance;
     private final VectorStore vectors;
     private final MetricScoreProvider scores;
     private final GraphIndexBuilder builder;
     private final OnHeapGraphIndex graph;
     private final GraphSearcher searcher;
     private int deleted;
+    private int clamped;
     private long lastVisited;
 
-    /** An empty graph over {@code vectors}, scored by {@code distance}, shaped by {@code options}. */
-    public HnswGraph(Distance distance, VectorStore vectors, IndexOptions options) {
+    /**
+     * An empty graph over {@code vectors}, scored by {@code distance}, shaped by {@code options}.
+     *
+     * @param phiSquared Dot only (ignored otherwise): Φ² of the sphere nodes are linked on, at least the largest
+     *     squared norm expected (see {@link MetricScoreProvider}); 0 lets the first non-zero vector added set
+     *     Φ = 2‖x‖
+     */
+    public HnswGraph(Distance distance, VectorStore vectors, IndexOptions options, float phiSquared) {
+        this.distance = distance;
         this.vectors = vectors;
-        this.scores = new MetricScoreProvider(distance, vectors);
+        this.scores = new MetricScoreProvider(distance, vectors, phiSquared);
         this.builder = new GraphIndexBuilder(scores, vectors.dimension(), options.m(), options.efConstruction(),
                 options.neighborOverflow(), options.alpha(), true, false);
         this.graph = (OnHeapGraphIndex) builder.getGraph();
@@ -59,8 +68,11 @@ public final class HnswGraph {
         this.searcher = new GraphSearcher(graph);
     }
 
-    private HnswGraph(VectorStore vectors, MetricScoreProvider scores, OnHeapGraphIndex graph, IndexOptions options) {
+    private HnswGraph(Distance distance, VectorStore vectors, MetricScoreProvider scores, OnHeapGraphIndex graph,
+            IndexOptions options, int clamped) {
+        this.distance = distance;
         this.vectors = vectors;
+        this.clamped = clamped;
         this.scores = scores;
         this.graph = graph;
         this.builder = new GraphIndexBuilder(scores, vectors.dimension(), graph, options.efConstruction(),
@@ -72,7 +84,28 @@ public final class HnswGraph {
 
     /** Links the node {@code ordinal}, whose vector must already be in the store and which must not be in the graph. */
     public void add(int ordinal) {
+        if (distance == Distance.DOT) {
+            float squaredNorm = vectors.squaredNorm(ordinal);
+            if (scores.phiSquared() == 0f && graph.size(0) == 0 && squaredNorm > 0f) {
+                scores.phiSquared(4f * squaredNorm);
+            } else if (squaredNorm > scores.phiSquared()) {
+                clamped++;
+            }
+        }
         builder.addGraphNode(ordinal, vectors.getVector(ordinal));
+    }
+
+    /** Dot only: Φ² of the sphere the nodes are linked on (0 for other distances or while unset). */
+    public float phiSquared() {
+        return scores.phiSquared();
+    }
+
+    /**
+     * Dot only: nodes added with a vector longer than Φ (linked less well); when they become a noticeable
+     * share of the graph the owner should rebuild it with a larger Φ.
+     */
+    public int clamped() {
+        return clamped;
     }
 
     /** Tombstones {@code ordinal}: searches route through it but never return it. */
@@ -162,17 +195,18 @@ public final class HnswGraph {
 
     /**
      * Restores a graph written by {@link #save} over {@code vectors} (which must hold every node's vector,
-     * tombstones included); the caller re-marks its tombstones with {@link #markDeleted}.
+     * tombstones included); the caller re-marks its tombstones with {@link #markDeleted} and passes back
+     * {@link #phiSquared()} and {@link #clamped()} as they were when it saved.
      *
      * @throws IOException when the bytes are not a jvector heap graph
      */
     @SuppressWarnings("deprecation")
-    public static HnswGraph load(Distance distance, VectorStore vectors, IndexOptions options, byte[] bytes)
-            throws IOException {
-        MetricScoreProvider scores = new MetricScoreProvider(distance, vectors);
+    public static HnswGraph load(Distance distance, VectorStore vectors, IndexOptions options, float phiSquared,
+            int clamped, byte[] bytes) throws IOException {
+        MetricScoreProvider scores = new MetricScoreProvider(distance, vectors, phiSquared);
         OnHeapGraphIndex graph = OnHeapGraphIndex.load(new ByteBufferReader(ByteBuffer.wrap(bytes)),
                 vectors.dimension(), options.neighborOverflow(), new VamanaDiversityProvider(scores, options.alpha()));
-        return new HnswGraph(vectors, scores, graph, options);
+        return new HnswGraph(distance, vectors, scores, graph, options, clamped);
     }
 
     /** The ordinals of the graph's base layer, ascending (for consistency checks after a load). */

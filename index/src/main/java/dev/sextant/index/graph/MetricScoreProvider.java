@@ -9,7 +9,7 @@ import io.github.jbellis.jvector.vector.VectorUtil;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 
 /**
- * Scores for jvector, for building and for searching alike, derived from a space's {@link Distance}.
+ * Scores for jvector, for building and for searching, derived from a space's {@link Distance}.
  *
  * <p>jvector never returns a node whose score is below the search threshold (0), and its upper-layer search
  * misbehaves when every score is negative (jvector.md §2), while our similarities (conformance README §2)
@@ -22,20 +22,38 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
  * <li>Manhattan (s = −L1): 1 / (1 + L1), the same shape (jvector has no L1);</li>
  * <li>Dot (s unbounded): 1 + s for s ≥ 0 and 1 / (1 − s) below, continuous at 1 and positive everywhere.</li>
  * </ul>
- * Build and search use the same function, so they agree on the order. Because it is monotone, the graph's
- * top candidates are the similarity's top candidates; the caller still rescores them exactly with
- * {@link Distance#similarity} (the kernels here may differ from it in the last bits).
+ * Because it is monotone, a search's top candidates are the similarity's top candidates; the caller still
+ * rescores them exactly with {@link Distance#similarity} (the kernels here may differ from it in the last bits).
+ *
+ * <p><b>Dot is not a metric</b>, and a graph linked by raw inner products is badly navigable: every node prefers
+ * the longest vectors as neighbours, so short vectors get no in-edges and cannot be found by queries that
+ * want them (a query pointing away from the data). The graph is therefore <em>built</em> in the standard
+ * inner-product-to-Euclidean reduction (Bachrach et al., "Speeding up the Xbox recommender system using a
+ * Euclidean transformation for inner-product spaces", RecSys 2014): each stored x gets an extra coordinate
+ * a(x) = √(Φ² − ‖x‖²) with Φ ≥ every norm, which puts all of them on a sphere of radius Φ, and nodes are
+ * linked by the augmented dot product x·y + a(x)a(y) (scored (1 + ·/Φ²)/2, like Cosine). A query gets the
+ * extra coordinate 0, so its augmented L2 distance to x is ‖q‖² + Φ² − 2 q·x: ranking by q·x, as searches do,
+ * is exactly nearest-neighbour search on that sphere. Φ is fixed when the graph is created (the owner picks it
+ * with headroom); a vector longer than Φ gets a(x) = 0 and is counted as {@linkplain HnswGraph#clamped()
+ * clamped} so the owner can rebuild with a larger Φ.
  *
  * <p>Dot products and squared L2 distances go through jvector's {@link VectorUtil} (SIMD with the Panama
- * provider, an unrolled scalar loop otherwise); L1 is a scalar loop. Thread-safe: it only reads the store.
+ * provider, an unrolled scalar loop otherwise); L1 is a scalar loop. Thread-safe for reads: a repair may call
+ * it from jvector's pool threads while the owner waits.
  */
 public final class MetricScoreProvider implements BuildScoreProvider {
     private final Distance distance;
     private final VectorStore vectors;
+    private float phiSquared;
 
-    public MetricScoreProvider(Distance distance, VectorStore vectors) {
+    /**
+     * @param phiSquared Dot only: Φ², at least the squared norm of every vector to be linked (0 = not yet
+     *     known: nodes are linked by raw inner products until {@link #phiSquared(float)} sets it)
+     */
+    public MetricScoreProvider(Distance distance, VectorStore vectors, float phiSquared) {
         this.distance = distance;
         this.vectors = vectors;
+        this.phiSquared = phiSquared;
     }
 
     /** The positive, strictly increasing graph score of an internal similarity (see the class comment). */
@@ -46,9 +64,19 @@ public final class MetricScoreProvider implements BuildScoreProvider {
         return similarity >= 0f ? 1f + similarity : 1f / (1f - similarity);
     }
 
-    /** The graph score of a query against the stored vectors, for searches. */
+    /** Dot only: Φ² of the sphere the graph is linked on (0 when not set). */
+    public float phiSquared() {
+        return phiSquared;
+    }
+
+    /** Sets Φ²; only while no edge exists yet (an empty graph). */
+    void phiSquared(float value) {
+        this.phiSquared = value;
+    }
+
+    /** The graph score of a query against the stored vectors, for searches (no augmentation, see above). */
     public ScoreFunction.ExactScoreFunction scoreFunction(float[] query) {
-        return new QueryScore(query, Vectorization.types().createFloatVector(query));
+        return new Scorer(query, Vectorization.types().createFloatVector(query), false, 0f);
     }
 
     @Override
@@ -74,28 +102,36 @@ public final class MetricScoreProvider implements BuildScoreProvider {
         return centroid;
     }
 
+    /** Scores against a vector being linked into the graph (the builder's insert search). */
     @Override
     public SearchScoreProvider searchProviderFor(VectorFloat<?> vector) {
-        return new DefaultSearchScoreProvider(new QueryScore(arrayOf(vector), vector));
+        float[] array = arrayOf(vector);
+        return new DefaultSearchScoreProvider(
+                new Scorer(array, vector, true, augment(VectorStore.squaredNorm(array))));
     }
 
     @Override
     public SearchScoreProvider searchProviderFor(int node) {
-        return new DefaultSearchScoreProvider(nodeScore(node));
+        return new DefaultSearchScoreProvider(nodeScorer(node));
     }
 
     @Override
     public SearchScoreProvider diversityProviderFor(int node) {
-        return new DefaultSearchScoreProvider(nodeScore(node));
+        return new DefaultSearchScoreProvider(nodeScorer(node));
     }
 
     @Override
     public ScoreFunction diversityScoreFunctionFor(int node) {
-        return nodeScore(node);
+        return nodeScorer(node);
     }
 
-    private QueryScore nodeScore(int node) {
-        return new QueryScore(vectors.array(node), vectors.getVector(node));
+    private Scorer nodeScorer(int node) {
+        return new Scorer(vectors.array(node), vectors.getVector(node), true, augment(vectors.squaredNorm(node)));
+    }
+
+    /** a(x) = √(Φ² − ‖x‖²), 0 when x is longer than Φ. */
+    private float augment(float squaredNorm) {
+        return (float) Math.sqrt(Math.max(0f, phiSquared - squaredNorm));
     }
 
     private static float[] arrayOf(VectorFloat<?> vector) {
@@ -110,30 +146,40 @@ public final class MetricScoreProvider implements BuildScoreProvider {
         return copy;
     }
 
-    /** Scores one fixed vector (a query or a node being linked) against stored nodes. */
-    private final class QueryScore implements ScoreFunction.ExactScoreFunction {
+    /**
+     * Scores one fixed vector (a query, or a node being linked) against stored nodes. {@code linking} selects
+     * the sphere geometry for Dot; {@code augment} is the fixed vector's extra coordinate then.
+     */
+    private final class Scorer implements ScoreFunction.ExactScoreFunction {
         private final float[] array;
         private final VectorFloat<?> vector;
+        private final boolean onSphere;
+        private final float augment;
 
-        QueryScore(float[] array, VectorFloat<?> vector) {
+        Scorer(float[] array, VectorFloat<?> vector, boolean linking, float augment) {
             this.array = array;
             this.vector = vector;
+            this.onSphere = linking && distance == Distance.DOT && phiSquared > 0f;
+            this.augment = augment;
         }
 
         @Override
         public float similarityTo(int node) {
-            return graphScore(distance, similarity(node));
-        }
-
-        private float similarity(int node) {
             switch (distance) {
                 case COSINE:
-                case DOT:
-                    return VectorUtil.dotProduct(vector, vectors.getVector(node));
+                    return graphScore(distance, VectorUtil.dotProduct(vector, vectors.getVector(node)));
+                case DOT: {
+                    float dot = VectorUtil.dotProduct(vector, vectors.getVector(node));
+                    if (!onSphere) {
+                        return graphScore(distance, dot);
+                    }
+                    float s = dot + augment * augment(vectors.squaredNorm(node));
+                    return Math.max(0f, (1f + s / phiSquared) * 0.5f);
+                }
                 case EUCLID:
-                    return -VectorUtil.squareL2Distance(vector, vectors.getVector(node));
+                    return graphScore(distance, -VectorUtil.squareL2Distance(vector, vectors.getVector(node)));
                 default:
-                    return -l1(array, vectors.array(node));
+                    return graphScore(distance, -l1(array, vectors.array(node)));
             }
         }
     }

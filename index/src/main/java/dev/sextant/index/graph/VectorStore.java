@@ -23,6 +23,7 @@ public final class VectorStore implements RandomAccessVectorValues {
     private final int dimension;
     private float[][] arrays = new float[64][];
     private VectorFloat<?>[] wrapped = new VectorFloat<?>[64];
+    private float[] squaredNorms = new float[64];
     private int size;
 
     /** @param dimension the length of every vector, ≥ 1 */
@@ -39,9 +40,11 @@ public final class VectorStore implements RandomAccessVectorValues {
             int capacity = Math.max(ordinal + 1, arrays.length * 2);
             arrays = Arrays.copyOf(arrays, capacity);
             wrapped = Arrays.copyOf(wrapped, capacity);
+            squaredNorms = Arrays.copyOf(squaredNorms, capacity);
         }
         arrays[ordinal] = vector;
         wrapped[ordinal] = Vectorization.types().createFloatVector(vector);
+        squaredNorms[ordinal] = squaredNorm(vector);
         size = Math.max(size, ordinal + 1);
     }
 
@@ -50,7 +53,22 @@ public final class VectorStore implements RandomAccessVectorValues {
         if (ordinal < size) {
             arrays[ordinal] = null;
             wrapped[ordinal] = null;
+            squaredNorms[ordinal] = 0f;
         }
+    }
+
+    /** The squared L2 norm of the vector at {@code ordinal} (0 for an empty slot). */
+    public float squaredNorm(int ordinal) {
+        return ordinal < size ? squaredNorms[ordinal] : 0f;
+    }
+
+    /** Σ vᵢ², in double to keep the norm of long vectors accurate. */
+    public static float squaredNorm(float[] v) {
+        double s = 0;
+        for (float x : v) {
+            s += (double) x * x;
+        }
+        return (float) s;
     }
 
     /** The stored array at {@code ordinal}, or {@code null}. */

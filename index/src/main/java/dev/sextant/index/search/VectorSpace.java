@@ -7,6 +7,7 @@ import dev.sextant.index.VectorParams;
 import dev.sextant.index.graph.HnswGraph;
 import dev.sextant.index.graph.OrdinalMap;
 import dev.sextant.index.graph.VectorStore;
+import dev.sextant.index.graph.Vectorization;
 import io.github.jbellis.jvector.util.Bits;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -48,10 +50,11 @@ import java.util.logging.Logger;
  * keep that pause off the record path; ordinals are reused only after a repair.
  *
  * <p><b>Filters.</b> {@code accept} is pushed into the graph search (jvector filters results, and still routes
- * through rejected nodes). A small sample of live points estimates how many points the filter admits; when
- * that is too few for a graph search to be cheaper than a scan, or when the graph search returns fewer than
- * {@code k} points although more live points exist, the result comes from an exact scan over the admitted
- * points instead, so a page is never short.
+ * through rejected nodes, so a selective filter makes it visit far more nodes). A sample of 64 live points
+ * estimates the fraction the filter admits and what one filter test costs; when a scan over the admitted
+ * points is expected to be cheaper than the graph search, it is used instead (it is also exact). When the
+ * graph search returns fewer than {@code k} points although more live points exist, the result comes from an
+ * exact scan as well, so a page is never short.
  *
  * <p>Vectors are stored as given (the caller has already normalised Cosine vectors); arrays handed in or out
  * are shared, never copied: callers must not modify them. Not thread-safe: one Flink subtask thread owns an
@@ -71,12 +74,18 @@ public final class VectorSpace {
     static final int SELECTIVITY_SAMPLE = 64;
 
     /**
-     * A filtered graph search scores about this many nodes per admitted result it needs (neighbours of every
-     * expanded node, most of them unvisited), so it beats an exact scan over the admitted points only when
-     * the filter admits more than this many times the beam. Measured on the Debian MiniLM set (see
-     * VectorSpaceRecallTest).
+     * Cost model of a filtered graph search, fitted on the Debian MiniLM set (20k points, M = 32, efConstruction
+     * 200, beam 100): to collect {@code beam} admitted results the search scores about
+     * {@code 17 · beam · p^-0.7} nodes when the filter admits a fraction p (2,908 at p = 0.5, 5,481 at 0.2,
+     * 8,514 at 0.1, 12,196 at 0.05, 17,339 at 0.02, the whole graph at 0.01), and tests the filter on about
+     * one node in 14 of those (the expanded ones).
      */
-    static final int SCAN_IF_ADMITTED_BELOW_BEAMS = 16;
+    static final double GRAPH_VISITS_PER_BEAM = 17;
+    static final double GRAPH_VISITS_EXPONENT = 0.7;
+    static final double GRAPH_VISITS_PER_FILTER_TEST = 14;
+
+    /** Dot: the graph is rebuilt once this share of its nodes are longer than its Φ (see MetricScoreProvider). */
+    static final double CLAMPED_REBUILD_FRACTION = 0.1;
 
     private final VectorParams params;
     private final IndexOptions options;
@@ -190,7 +199,7 @@ public final class VectorSpace {
             return exactScan(query, k, accept);
         }
         int beam = Math.max(ef, k);
-        if (estimateAdmitted(accept, live) < (long) SCAN_IF_ADMITTED_BELOW_BEAMS * beam) {
+        if (scanIsCheaper(accept, live, beam)) {
             return exactScan(query, k, accept);
         }
         List<Candidate> found = graphSearch(query, k, beam, accept);
@@ -272,23 +281,56 @@ public final class VectorSpace {
     }
 
     /**
-     * Estimated number of live points {@code accept} admits, from {@link #SELECTIVITY_SAMPLE} live points
-     * spread evenly over the ordinal range (deterministic for a given state).
+     * Whether an exact scan over the admitted points is expected to cost less than a graph search, from the
+     * fraction p of a small sample of live points that {@code accept} admits and the time the filter took on
+     * them. A scan costs one filter test per live point plus one similarity per admitted point; a graph search
+     * costs one similarity per visited node (see {@link #GRAPH_VISITS_PER_BEAM}) and a filter test per expanded
+     * node, and never more than visiting the whole graph. So a filter that admits almost nothing scans, no
+     * filter searches the graph, and in between the filter's own cost decides (a cheap filter favours the scan).
      */
-    private long estimateAdmitted(Predicate<PointId> accept, int live) {
-        int upper = ordinals.upperBound();
-        int samples = Math.min(SELECTIVITY_SAMPLE, live);
+    private boolean scanIsCheaper(Predicate<PointId> accept, int live, int beam) {
+        int[] sample = sampleOrdinals(live);
+        long start = System.nanoTime();
         int admitted = 0;
-        for (int i = 0; i < samples; i++) {
-            int ord = ordinals.nextLive((int) ((long) i * upper / samples));
-            if (ord < 0) {
-                ord = ordinals.nextLive(0);
-            }
+        for (int ord : sample) {
             if (accept.test(ordinals.idOf(ord))) {
                 admitted++;
             }
         }
-        return (long) admitted * live / samples;
+        double filterNanos = Math.max(1.0, (System.nanoTime() - start) / (double) sample.length);
+        double similarityNanos = Vectorization.similarityNanos(params.size());
+        double p = admitted / (double) sample.length;
+        double scanCost = live * filterNanos + p * live * similarityNanos;
+        double visits = p == 0 ? live
+                : Math.min(live, GRAPH_VISITS_PER_BEAM * beam * Math.pow(p, -GRAPH_VISITS_EXPONENT));
+        double graphCost = visits * (similarityNanos + filterNanos / GRAPH_VISITS_PER_FILTER_TEST);
+        return scanCost < graphCost;
+    }
+
+    /**
+     * {@link #SELECTIVITY_SAMPLE} live ordinals (with repeats), drawn with a fixed seed so that the choice is
+     * deterministic for a given state, and random rather than evenly spaced so that filters periodic in the
+     * point id do not alias with the sample.
+     */
+    int[] sampleOrdinals(int live) {
+        int upper = ordinals.upperBound();
+        int samples = Math.min(SELECTIVITY_SAMPLE, live);
+        SplittableRandom random = new SplittableRandom(0x5E7A47L);
+        int[] sample = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            int ord = ordinals.nextLive(random.nextInt(upper));
+            sample[i] = ord >= 0 ? ord : ordinals.nextLive(0);
+        }
+        return sample;
+    }
+
+    /** The point ids the selectivity estimate looks at (for tests). */
+    List<PointId> selectivitySample() {
+        List<PointId> out = new ArrayList<>();
+        for (int ord : sampleOrdinals(ordinals.liveCount())) {
+            out.add(ordinals.idOf(ord));
+        }
+        return out;
     }
 
     // ---- updates -----------------------------------------------------------------------------------
@@ -309,12 +351,24 @@ public final class VectorSpace {
             buildGraph();
         } else if (graph != null && (long) live * 2 < options.exactScanBelow()) {
             dropGraph();
+        } else if (graph != null && graph.clamped() > CLAMPED_REBUILD_FRACTION * graph.nodeCount()) {
+            // Dot: too many vectors longer than the sphere the graph was linked on; each rebuild doubles
+            // Φ past the longest vector, so vectors that keep growing cause one rebuild per doubling
+            dropGraph();
+            buildGraph();
         }
     }
 
     private void buildGraph() {
         long start = System.nanoTime();
-        graph = new HnswGraph(params.distance(), vectors, options);
+        float maxSquaredNorm = 0f;
+        if (params.distance() == Distance.DOT) {
+            for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
+                maxSquaredNorm = Math.max(maxSquaredNorm, vectors.squaredNorm(ord));
+            }
+        }
+        // Dot: Φ = 2 × the longest vector, so vectors may double in length before they are clamped
+        graph = new HnswGraph(params.distance(), vectors, options, 4f * maxSquaredNorm);
         for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
             graph.add(ord);
         }
@@ -352,8 +406,9 @@ public final class VectorSpace {
 
     /**
      * The whole space as bytes, self-contained: ordinal map (point ids, tombstones), the vectors of live and
-     * tombstoned ordinals (4 bytes per component) and, when a graph exists, jvector's graph bytes (about
-     * 270 B per node at M = 32). Runs on the owner thread; cost is linear in the size (no graph cleanup).
+     * tombstoned ordinals (4 bytes per component) and, when a graph exists, its Dot sphere radius and jvector's
+     * graph bytes (about 270–400 B per node at M = 32). Runs on the owner thread; linear in the size (no
+     * graph cleanup).
      */
     public byte[] snapshot() {
         try {
@@ -373,6 +428,8 @@ public final class VectorSpace {
                 byte[] graphBytes = graph == null ? null : graph.save();
                 out.writeInt(graphBytes == null ? -1 : graphBytes.length);
                 if (graphBytes != null) {
+                    out.writeFloat(graph.phiSquared());
+                    out.writeInt(graph.clamped());
                     out.write(graphBytes);
                 }
             }
@@ -416,11 +473,13 @@ public final class VectorSpace {
             int graphLength = in.readInt();
             HnswGraph graph = null;
             if (graphLength >= 0) {
+                float phiSquared = in.readFloat();
+                int clamped = in.readInt();
                 byte[] graphBytes = in.readNBytes(graphLength);
                 if (graphBytes.length != graphLength) {
                     throw new IllegalArgumentException("truncated vector space snapshot");
                 }
-                graph = loadGraph(params, options, ordinals, vectors, graphBytes);
+                graph = loadGraph(params, options, ordinals, vectors, phiSquared, clamped, graphBytes);
             }
             VectorSpace space = new VectorSpace(params, options, ordinals, vectors, graph);
             if (graph == null && ordinals.tombstoneCount() > 0) {
@@ -438,8 +497,8 @@ public final class VectorSpace {
 
     /** The saved graph with its tombstones re-marked, or {@code null} when it must be rebuilt. */
     private static HnswGraph loadGraph(VectorParams params, IndexOptions options, OrdinalMap ordinals,
-            VectorStore vectors, byte[] graphBytes) throws IOException {
-        HnswGraph graph = HnswGraph.load(params.distance(), vectors, options, graphBytes);
+            VectorStore vectors, float phiSquared, int clamped, byte[] graphBytes) throws IOException {
+        HnswGraph graph = HnswGraph.load(params.distance(), vectors, options, phiSquared, clamped, graphBytes);
         int[] nodes = graph.nodes();
         boolean consistent = nodes.length == ordinals.liveCount() + ordinals.tombstoneCount();
         for (int i = 0; consistent && i < nodes.length; i++) {

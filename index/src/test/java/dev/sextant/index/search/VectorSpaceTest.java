@@ -193,6 +193,33 @@ class VectorSpaceTest {
         assertTrue(found.get(0).similarity() < 0);
     }
 
+    @Test
+    void dotFindsShortVectorsAmongLongOnes() {
+        // norms spread over two orders of magnitude: a graph linked by raw inner products would hide the short
+        // vectors; the sphere reduction keeps them reachable (queries in every direction, some wanting them)
+        Random rnd = new Random(23);
+        int dim = 6;
+        VectorSpace space = new VectorSpace(new VectorParams(dim, Distance.DOT), options(200, 1.0));
+        Map<PointId, float[]> points = new HashMap<>();
+        for (int i = 0; i < 1500; i++) {
+            float[] v = random(rnd, dim, Distance.COSINE);
+            float scale = (float) Math.pow(10, rnd.nextDouble() * 2 - 1);
+            for (int j = 0; j < dim; j++) {
+                v[j] *= scale;
+            }
+            points.put(id(i), v);
+            space.put(id(i), v);
+        }
+        assertTrue(space.stats().graph());
+        int hits = 0;
+        for (int q = 0; q < 100; q++) {
+            float[] query = random(rnd, dim, Distance.DOT);
+            Set<PointId> truth = new HashSet<>(ids(bruteForce(points, Distance.DOT, query, 10, ALL)));
+            hits += (int) space.nearest(query, 10, 64, ALL).stream().filter(c -> truth.contains(c.id())).count();
+        }
+        assertTrue(hits >= 980, "recall@10 " + hits / 1000.0);
+    }
+
     @ParameterizedTest(name = "exactScanBelow={0}")
     @ValueSource(ints = {0, 4096})
     void tiesAreBrokenByIdAscending(int exactScanBelow) {
@@ -385,26 +412,24 @@ class VectorSpaceTest {
 
     @Test
     void aFilterThatFoolsTheSampleStillGivesAFullPage() {
-        // admits exactly the 64 points the selectivity sample looks at (ordinals i * 2000 / 64) and no other:
-        // the estimate says "everything", the graph search runs, and the page must still be full and right
+        // admits exactly the points the selectivity sample looks at and no other: the estimate says
+        // "everything", the graph search runs, and the page must still be full and right
         Random rnd = new Random(13);
         int dim = 8;
         VectorSpace space = new VectorSpace(new VectorParams(dim, Distance.EUCLID), GRAPH);
         Map<PointId, float[]> points = new HashMap<>();
-        Set<PointId> admitted = new HashSet<>();
         for (int i = 0; i < 2000; i++) {
             float[] v = random(rnd, dim, Distance.EUCLID);
             points.put(id(i), v);
             space.put(id(i), v);
         }
-        for (int i = 0; i < VectorSpace.SELECTIVITY_SAMPLE; i++) {
-            admitted.add(id(i * 2000L / VectorSpace.SELECTIVITY_SAMPLE));
-        }
+        Set<PointId> admitted = new HashSet<>(space.selectivitySample());
+        int k = admitted.size() - 5;
         for (int q = 0; q < 10; q++) {
             float[] query = random(rnd, dim, Distance.EUCLID);
-            List<Candidate> truth = bruteForce(points, Distance.EUCLID, query, 50, admitted::contains);
-            List<Candidate> found = space.nearest(query, 50, 50, admitted::contains);
-            assertEquals(50, found.size());
+            List<Candidate> truth = bruteForce(points, Distance.EUCLID, query, k, admitted::contains);
+            List<Candidate> found = space.nearest(query, k, k, admitted::contains);
+            assertEquals(k, found.size());
             assertEquals(ids(truth), ids(found));
         }
     }
@@ -482,8 +507,6 @@ class VectorSpaceTest {
     }
 
     private static IndexOptions options(int exactScanBelow, double repairFraction) {
-        IndexOptions d = IndexOptions.defaults();
-        return new IndexOptions(exactScanBelow, d.m(), d.efConstruction(), d.defaultEf(), d.neighborOverflow(),
-                d.alpha(), repairFraction);
+        return IndexOptions.defaults().withExactScanBelow(exactScanBelow).withRepairFraction(repairFraction);
     }
 }
