@@ -1,6 +1,7 @@
 package dev.sextant.job;
 
 import dev.sextant.job.kafka.KafkaEndpoints;
+import dev.sextant.job.kafka.ReplyTopics;
 import dev.sextant.job.operators.AckCollector;
 import dev.sextant.job.operators.CollectionCatalog;
 import dev.sextant.job.operators.IndexPartition;
@@ -67,6 +68,7 @@ public final class SextantJob {
     private final Source<RawRecord, ?, ?> pointSource;
     private final Source<RawRecord, ?, ?> requestSource;
     private final Sink<Outbound> sink;
+    private ReplyTopics replyTopics = ReplyTopics.ANY;
 
     /**
      * @param options the {@link SextantOptions} (topic names are still needed: dead letters and responses
@@ -83,10 +85,23 @@ public final class SextantJob {
         this.sink = sink;
     }
 
-    /** The job with Kafka sources and sink built from {@code options} (bootstrap servers required). */
+    /**
+     * The job with Kafka sources and sink built from {@code options} (bootstrap servers required); a request's
+     * {@code reply_to} must name a topic that exists on that broker.
+     */
     public static SextantJob kafka(Configuration options) {
         return new SextantJob(options, KafkaEndpoints.pointsSource(options), KafkaEndpoints.requestsSource(options),
-                KafkaEndpoints.sink(options));
+                KafkaEndpoints.sink(options))
+                .withReplyTopics(KafkaEndpoints.replyTopics(options));
+    }
+
+    /**
+     * Which {@code reply_to} topics requests may name ({@link ReplyTopics#ANY} unless set; {@link #kafka} checks
+     * the broker's topics).
+     */
+    public SextantJob withReplyTopics(ReplyTopics replyTopics) {
+        this.replyTopics = replyTopics;
+        return this;
     }
 
     /**
@@ -155,7 +170,7 @@ public final class SextantJob {
                 .fromSource(requestSource, WatermarkStrategy.noWatermarks(), "requests source")
                 .uid("requests-source")
                 .connect(catalog)
-                .process(new RequestPlanner(results, maxBytes))
+                .process(new RequestPlanner(results, maxBytes, replyTopics))
                 .uid("request-planner").name("RequestPlanner");
         DataStream<Lookup> lookups = plans.getSideOutput(Tags.LOOKUPS);
 

@@ -282,6 +282,11 @@ class SextantJobITCase {
         job.sendRequest("""
                 {"request_id":"r-reply-bad","op":"query","collection":"shop","reply_to":"no spaces allowed","body":{"query":[1,0,0,0]}}""");
         assertError(job.awaitKey("r-reply-bad").value(), 400, "reply_to");
+        job.sendRequest("""
+                {"request_id":"r-reply-missing","op":"query","collection":"shop","reply_to":"sj.no-such-topic","body":{"query":[1,0,0,0]}}""");
+        RunningJob.Received missing = job.awaitKey("r-reply-missing");
+        assertEquals(job.results, missing.topic());
+        assertError(missing.value(), 400, "reply_to topic `sj.no-such-topic` does not exist");
         RecordMetadata noId = job.sendRequest("""
                 {"op":"query","collection":"shop","body":{"query":[1,0,0,0],"limit":1}}""");
         JsonNode anonymous = job.awaitKey(noId.topic() + "-" + noId.partition() + "-" + noId.offset()).value();

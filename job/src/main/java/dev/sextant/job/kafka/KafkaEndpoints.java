@@ -81,6 +81,14 @@ public final class KafkaEndpoints {
         return builder.build();
     }
 
+    /** The reply_to check against the broker's topics, with the same client settings as the sink. */
+    public static ReplyTopics replyTopics(Configuration options) {
+        Properties props = SextantOptions.kafkaProperties(options);
+        props.setProperty("bootstrap.servers", bootstrapServers(options));
+        props.putIfAbsent("client.id", options.get(SextantOptions.GROUP_ID) + "-reply-topics");
+        return new KafkaReplyTopics(props);
+    }
+
     private static String bootstrapServers(Configuration options) {
         return options.getOptional(SextantOptions.BOOTSTRAP_SERVERS).orElseThrow(() -> new IllegalArgumentException(
                 SextantOptions.BOOTSTRAP_SERVERS.key() + " is required"));

@@ -6,6 +6,7 @@ import dev.sextant.index.QdrantException;
 import dev.sextant.index.query.ExampleRef;
 import dev.sextant.index.query.QueryParser;
 import dev.sextant.index.query.QueryRequest;
+import dev.sextant.job.kafka.ReplyTopics;
 import dev.sextant.job.kafka.RequestSchema;
 import dev.sextant.job.kafka.ResponseSchema;
 import dev.sextant.job.protocol.AckPart;
@@ -35,7 +36,7 @@ import org.apache.flink.util.Collector;
  *
  * <p>Per request, in order: the message must be a JSON object (else a 400 response keyed by the generated
  * id {@code topic-partition-offset}); {@code reply_to} must be a topic name (else a 400 on the results
- * topic); the envelope and body must parse ({@code QueryParser}; 400/422) and pass
+ * topic that exists, per {@link ReplyTopics}); the envelope and body must parse ({@code QueryParser}; 400/422) and pass
  * {@code QueryRequest.validate} against the broadcast catalog (404 unknown collection, 400 vector name or
  * dimension). Every error is one response ({@link Tags#OUTBOUND}) and the end of the request. A valid request
  * becomes a {@link PlannedRequest} (main output, to {@code RequestResolver}) carrying the catalog entries it
@@ -51,12 +52,19 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
 
     private final String resultsTopic;
     private final int maxMessageBytes;
+    private final ReplyTopics replyTopics;
     private transient ConfigCache configs;
     private transient int parallelism;
 
-    public RequestPlanner(String resultsTopic, int maxMessageBytes) {
+    /**
+     * @param resultsTopic where responses go without {@code reply_to}
+     * @param maxMessageBytes larger request messages are answered with a 400
+     * @param replyTopics which {@code reply_to} topics exist (a request naming another one gets a 400)
+     */
+    public RequestPlanner(String resultsTopic, int maxMessageBytes, ReplyTopics replyTopics) {
         this.resultsTopic = resultsTopic;
         this.maxMessageBytes = maxMessageBytes;
+        this.replyTopics = replyTopics;
     }
 
     @Override
@@ -85,6 +93,10 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
             String requestId = RequestSchema.requestId(root);
             ref = new RequestRef(ticket, requestId != null ? requestId : ticket, resultsTopic, received);
             String replyTo = RequestSchema.replyTo(root);
+            if (replyTo != null && !replyTo.equals(resultsTopic) && !replyTopics.exists(replyTo)) {
+                // Writing to a missing topic would fail the sink, and with it the job.
+                throw QdrantException.badRequest("Bad request: reply_to topic `" + replyTo + "` does not exist");
+            }
             if (replyTo != null) {
                 ref = new RequestRef(ticket, ref.requestId(), replyTo, received);
             }
@@ -134,6 +146,12 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
     private void respondError(RequestRef ref, int code, String message, ReadOnlyContext ctx) {
         ctx.output(Tags.OUTBOUND, new Outbound(ref.replyTo(), ref.requestId(),
                 ResponseSchema.error(ref.requestId(), code, message, ref.elapsedSeconds(nowMicros()))));
+    }
+
+    @Override
+    public void close() throws Exception {
+        replyTopics.close();
+        super.close();
     }
 
     @Override

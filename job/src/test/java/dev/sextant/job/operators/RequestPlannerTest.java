@@ -36,7 +36,7 @@ class RequestPlannerTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
-                new RequestPlanner(RESULTS, MAX_BYTES), PointOpParser.CATALOG);
+                new RequestPlanner(RESULTS, MAX_BYTES, topic -> !topic.equals("missing")), PointOpParser.CATALOG);
         harness.processBroadcastElement(SHOP_CREATED, 0);
         harness.processBroadcastElement(new CollectionChange(BOOKS, null), 0);
     }
@@ -117,6 +117,16 @@ class RequestPlannerTest {
         assertEquals(RESULTS, out.topic());
         assertEquals("r4", out.key());
         assertEquals(400, json(out).get("code").asInt());
+    }
+
+    @Test
+    void aReplyToTopicThatDoesNotExistIsRefused() throws Exception {
+        harness.processElement(request(9, """
+                {"request_id":"r6","op":"query","collection":"shop","reply_to":"missing","body":{"query":[1,1]}}"""), 0);
+        Outbound out = side(harness, Tags.OUTBOUND).get(0);
+        assertEquals(RESULTS, out.topic());
+        assertEquals("Bad request: reply_to topic `missing` does not exist", json(out).at("/status/error").asText());
+        assertTrue(harness.extractOutputValues().isEmpty());
     }
 
     @Test
