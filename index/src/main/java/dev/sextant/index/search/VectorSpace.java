@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -30,12 +31,14 @@ import java.util.logging.Logger;
 /**
  * The vectors of one named vector space of one collection in one partition, and the ANN index over them.
  *
- * <p><b>Modes.</b> While fewer than {@link IndexOptions#exactScanBelow()} vectors are live, searches are exact
- * scans and no graph exists. When the count reaches the threshold, a jvector HNSW graph is built from the live
- * vectors (a one-off pause of about threshold / insert rate, e.g. 4,096 inserts ≈ 1.5–3 s on one core with
- * Java 17), and from then on every put is linked into it. The graph is dropped again when the live count
- * falls below half the threshold (hysteresis, so a space hovering at the threshold does not rebuild
- * repeatedly); between half and the full threshold the graph is kept up to date but searches scan.
+ * <p><b>Modes.</b> While fewer than T = {@link IndexOptions#exactScanBelow()} vectors are live, searches are
+ * exact scans. The jvector HNSW graph is created, empty, when half of T are live; from then on every put is
+ * linked into it at once, and each put or remove also links {@value #CATCH_UP_PER_UPDATE} of the vectors that
+ * were there before (the "pending" ones), so the graph has caught up by about ¾ T without any put paying for
+ * the whole build (linking 4,096 384-d vectors at once takes 2–5 s on one core). Searches use the graph once
+ * T vectors are live and none is pending (should updates outpace the catch-up, reaching T links the rest at
+ * once). The graph is dropped when the live count falls below a quarter of T, so a space hovering around a
+ * threshold does not rebuild repeatedly.
  *
  * <p><b>Exactness.</b> Every candidate the graph returns is rescored with {@link Distance#similarity} and
  * results are ordered by that similarity, descending, ties by {@link PointId} order (decision D4): returned
@@ -84,6 +87,9 @@ public final class VectorSpace {
     static final double GRAPH_VISITS_EXPONENT = 0.7;
     static final double GRAPH_VISITS_PER_FILTER_TEST = 14;
 
+    /** Pending vectors linked into a catching-up graph per put or remove, on top of the change itself. */
+    static final int CATCH_UP_PER_UPDATE = 2;
+
     /** Dot: the graph is rebuilt once this share of its nodes are longer than its Φ (see MetricScoreProvider). */
     static final double CLAMPED_REBUILD_FRACTION = 0.1;
 
@@ -92,6 +98,9 @@ public final class VectorSpace {
     private final OrdinalMap ordinals;
     private final VectorStore vectors;
     private HnswGraph graph;
+    /** Live ordinals not yet linked into the graph (the graph is catching up). */
+    private final BitSet pending = new BitSet();
+    private int pendingCount;
 
     /**
      * An empty vector space.
@@ -145,8 +154,7 @@ public final class VectorSpace {
         if (graph != null) {
             graph.add(ord);
         }
-        adjustMode();
-        repairIfDue();
+        afterChange();
     }
 
     /** Removes the vector of {@code id}; no-op when absent. */
@@ -156,8 +164,7 @@ public final class VectorSpace {
             return;
         }
         retire(ord);
-        adjustMode();
-        repairIfDue();
+        afterChange();
     }
 
     /** The stored vector, or {@code null}. */
@@ -195,7 +202,7 @@ public final class VectorSpace {
         if (k <= 0 || live == 0) {
             return new ArrayList<>();
         }
-        if (graph == null || live < options.exactScanBelow()) {
+        if (graph == null || pendingCount > 0 || live < options.exactScanBelow()) {
             return exactScan(query, k, accept);
         }
         int beam = Math.max(ef, k);
@@ -228,7 +235,7 @@ public final class VectorSpace {
 
     /** Counters for monitoring and tests. */
     public Stats stats() {
-        return new Stats(ordinals.liveCount(), ordinals.tombstoneCount(), graph != null,
+        return new Stats(ordinals.liveCount(), ordinals.tombstoneCount(), graph != null, pendingCount,
                 graph == null ? 0 : graph.nodeCount(), graph == null ? 0 : graph.layers(),
                 graph == null ? 0 : graph.ramBytesUsed(), ordinals.upperBound());
     }
@@ -336,31 +343,58 @@ public final class VectorSpace {
     // ---- updates -----------------------------------------------------------------------------------
 
     private void retire(int ord) {
-        if (graph != null) {
+        if (graph != null && !pending.get(ord)) {
             ordinals.tombstone(ord);
             graph.markDeleted(ord);
         } else {
+            // no graph references it (scan mode, or not yet caught up): reusable at once
+            if (pending.get(ord)) {
+                pending.clear(ord);
+                pendingCount--;
+            }
             ordinals.free(ord);
             vectors.clear(ord);
         }
     }
 
+    /**
+     * Creates, catches up, rebuilds or drops the graph after a change (see the class comment on modes):
+     * <ol>
+     * <li>no graph and at least half the threshold live: create an empty graph; every live vector is pending;</li>
+     * <li>below a quarter of the threshold: drop the graph (its tombstones become free ordinals);</li>
+     * <li>Dot, too many vectors longer than the graph's sphere: drop and create again with a larger Φ;</li>
+     * <li>at or above the threshold, link all pending vectors (which only happens when changes outpace the
+     *     catch-up of {@link #afterChange()}, or after a restore).</li>
+     * </ol>
+     */
     private void adjustMode() {
         int live = ordinals.liveCount();
-        if (graph == null && live >= options.exactScanBelow()) {
-            buildGraph();
-        } else if (graph != null && (long) live * 2 < options.exactScanBelow()) {
+        int threshold = options.exactScanBelow();
+        if (graph == null && live >= (threshold + 1) / 2) {
+            createGraph();
+        } else if (graph != null && (long) live * 4 < threshold) {
             dropGraph();
         } else if (graph != null && graph.clamped() > CLAMPED_REBUILD_FRACTION * graph.nodeCount()) {
-            // Dot: too many vectors longer than the sphere the graph was linked on; each rebuild doubles
-            // Φ past the longest vector, so vectors that keep growing cause one rebuild per doubling
+            // each rebuild doubles Φ past the longest vector, so vectors that keep growing cause one rebuild
+            // per doubling of their length
             dropGraph();
-            buildGraph();
+            createGraph();
+        }
+        if (graph != null && pendingCount > 0 && live >= threshold) {
+            catchUp(pendingCount);
         }
     }
 
-    private void buildGraph() {
-        long start = System.nanoTime();
+    /** After a put or remove: create, drop or rebuild the graph as needed, then link a few pending vectors. */
+    private void afterChange() {
+        adjustMode();
+        if (graph != null && pendingCount > 0) {
+            catchUp(CATCH_UP_PER_UPDATE);
+        }
+        repairIfDue();
+    }
+
+    private void createGraph() {
         float maxSquaredNorm = 0f;
         if (params.distance() == Distance.DOT) {
             for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
@@ -370,16 +404,31 @@ public final class VectorSpace {
         // Dot: Φ = 2 × the longest vector, so vectors may double in length before they are clamped
         graph = new HnswGraph(params.distance(), vectors, options, 4f * maxSquaredNorm);
         for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
-            graph.add(ord);
+            pending.set(ord);
         }
-        if (ordinals.liveCount() > 0) {
-            LOG.info(String.format("built a graph over %d vectors (dim %d, %s) in %d ms", ordinals.liveCount(),
-                    params.size(), params.distance().qdrantName(), (System.nanoTime() - start) / 1_000_000));
+        pendingCount = ordinals.liveCount();
+    }
+
+    /** Links up to {@code n} pending vectors, smallest ordinal first. */
+    private void catchUp(int n) {
+        long start = System.nanoTime();
+        int linked = 0;
+        for (int ord = pending.nextSetBit(0); ord >= 0 && linked < n; ord = pending.nextSetBit(ord + 1)) {
+            graph.add(ord);
+            pending.clear(ord);
+            pendingCount--;
+            linked++;
+        }
+        if (linked > CATCH_UP_PER_UPDATE) {
+            LOG.info(String.format("linked %d pending vectors (dim %d, %s) in %d ms", linked, params.size(),
+                    params.distance().qdrantName(), (System.nanoTime() - start) / 1_000_000));
         }
     }
 
     private void dropGraph() {
         graph = null;
+        pending.clear();
+        pendingCount = 0;
         for (int ord : ordinals.releaseTombstones()) {
             vectors.clear(ord);
         }
@@ -442,7 +491,8 @@ public final class VectorSpace {
     /**
      * Restores a space written by {@link #snapshot()}. The graph is loaded, not rebuilt, unless it is missing
      * from the bytes, has only its base layer (a loaded flat graph would never grow upper layers again) or
-     * disagrees with the ordinal map; then it is rebuilt from the stored vectors.
+     * disagrees with the ordinal map; then it is rebuilt from the stored vectors (linked at once when the
+     * space is at or above the scan threshold, else caught up gradually as usual).
      *
      * @param options the options to continue with (graph degrees come from the bytes)
      * @throws IllegalArgumentException when the bytes are not a snapshot of a space with {@code params}
@@ -482,10 +532,18 @@ public final class VectorSpace {
                 graph = loadGraph(params, options, ordinals, vectors, phiSquared, clamped, graphBytes);
             }
             VectorSpace space = new VectorSpace(params, options, ordinals, vectors, graph);
-            if (graph == null && ordinals.tombstoneCount() > 0) {
+            if (graph == null) {
                 // no usable graph references the tombstones any more
                 for (int ord : ordinals.releaseTombstones()) {
                     vectors.clear(ord);
+                }
+            } else {
+                // live vectors the graph had not caught up with when it was saved
+                for (int ord = ordinals.nextLive(0); ord >= 0; ord = ordinals.nextLive(ord + 1)) {
+                    if (!graph.contains(ord)) {
+                        space.pending.set(ord);
+                        space.pendingCount++;
+                    }
                 }
             }
             space.adjustMode();
@@ -495,14 +553,21 @@ public final class VectorSpace {
         }
     }
 
-    /** The saved graph with its tombstones re-marked, or {@code null} when it must be rebuilt. */
+    /**
+     * The saved graph with its tombstones re-marked, or {@code null} when it must be rebuilt: when a node is
+     * neither live nor a tombstone or a tombstone is not a node (a corrupt snapshot), or when the graph has only
+     * its base layer (jvector would never grow upper layers on it again).
+     */
     private static HnswGraph loadGraph(VectorParams params, IndexOptions options, OrdinalMap ordinals,
             VectorStore vectors, float phiSquared, int clamped, byte[] graphBytes) throws IOException {
         HnswGraph graph = HnswGraph.load(params.distance(), vectors, options, phiSquared, clamped, graphBytes);
         int[] nodes = graph.nodes();
-        boolean consistent = nodes.length == ordinals.liveCount() + ordinals.tombstoneCount();
+        boolean consistent = true;
         for (int i = 0; consistent && i < nodes.length; i++) {
             consistent = ordinals.isLive(nodes[i]) || ordinals.isTombstone(nodes[i]);
+        }
+        for (int ord = ordinals.nextTombstone(0); consistent && ord >= 0; ord = ordinals.nextTombstone(ord + 1)) {
+            consistent = graph.contains(ord);
         }
         if (!consistent) {
             LOG.warning("graph in snapshot disagrees with its ordinal map; rebuilding from the vectors");
@@ -526,11 +591,12 @@ public final class VectorSpace {
      * @param live live vectors ({@link #size()})
      * @param tombstones replaced or deleted vectors still in the graph
      * @param graph whether a graph exists (false: exact scans only)
+     * @param pending live vectors not yet linked into the graph (searches scan until it is 0)
      * @param graphNodes graph nodes, tombstones included
      * @param graphLayers graph layers (1 = base layer only)
      * @param graphBytes jvector's estimate of the graph's heap, bytes, vectors excluded
      * @param ordinalUpperBound one past the largest ordinal in use or free
      */
-    public record Stats(int live, int tombstones, boolean graph, int graphNodes, int graphLayers, long graphBytes,
-            int ordinalUpperBound) {}
+    public record Stats(int live, int tombstones, boolean graph, int pending, int graphNodes, int graphLayers,
+            long graphBytes, int ordinalUpperBound) {}
 }
