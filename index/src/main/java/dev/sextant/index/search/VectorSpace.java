@@ -25,7 +25,6 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -225,12 +224,13 @@ public final class VectorSpace {
         long start = System.nanoTime();
         int nodes = graph.nodeCount();
         graph.repair();
-        for (int ord : ordinals.releaseTombstones()) {
+        int[] released = ordinals.releaseTombstones();
+        for (int ord : released) {
             vectors.clear(ord);
         }
-        if (LOG.isLoggable(Level.FINE)) {
-            LOG.fine(String.format("repaired %d-node graph in %d ms", nodes, (System.nanoTime() - start) / 1_000_000));
-        }
+        // a repair blocks the owner for seconds on large graphs: worth a line in the log
+        LOG.info(String.format("removed %d tombstones from a %d-node graph (dim %d, %s) in %d ms", released.length,
+                nodes, params.size(), params.distance().qdrantName(), (System.nanoTime() - start) / 1_000_000));
     }
 
     /** Counters for monitoring and tests. */
