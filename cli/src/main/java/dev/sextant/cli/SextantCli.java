@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
@@ -130,8 +131,16 @@ public final class SextantCli implements Runnable {
             out.println("  ./sextant query" + bootstrap + " --collection demo "
                     + "'{\"query\":{\"recommend\":{\"positive\":[1],\"negative\":[3]}},\"limit\":2,\"with_payload\":true}'");
             out.println("Press Ctrl-C to stop.");
-            stopped.await(); // released only by the JVM exiting; the shutdown hook stops the stack
-            return 0;
+            // Runs until Ctrl-C (the shutdown hook stops the stack), or until the job fails for good: then say so.
+            while (true) {
+                var status = running.jobStatus();
+                if (status != null && status.isGloballyTerminalState()) {
+                    System.err.println("sextant: the Sextant job ended with status " + status
+                            + "; see the log in " + System.getProperty("sextant.log.dir", "<data-dir>/logs"));
+                    return 1;
+                }
+                stopped.await(2, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -209,6 +218,16 @@ public final class SextantCli implements Runnable {
                 description = "Topic names (sextant.topic.*) and Kafka client properties (sextant.kafka.properties.*).")
         Map<String, String> settings = new LinkedHashMap<>();
 
+        /** Waits for the reply; a missing one gets a hint about the usual cause. */
+        Reply await(java.util.concurrent.CompletableFuture<Reply> reply, String what) {
+            try {
+                return SextantClient.await(reply, Duration.ofSeconds(timeoutSeconds), what);
+            } catch (SextantClientException e) {
+                throw new SextantClientException(e.getMessage() + ". Is ./sextant up (or the job) running and"
+                        + " reading " + bootstrap + "? Its log is in <data-dir>/logs/sextant.log.", e.getCause());
+            }
+        }
+
         SextantClient connect() {
             Configuration c = Configuration.fromMap(settings);
             return SextantClient.connect(bootstrap, new SextantClient.Topics(c.get(SextantOptions.POINTS_TOPIC),
@@ -230,8 +249,7 @@ public final class SextantCli implements Runnable {
         public Integer call() throws Exception {
             ObjectNode op = parseObject(operation);
             try (SextantClient c = client.connect()) {
-                Reply reply = SextantClient.await(c.submitOp(op), Duration.ofSeconds(client.timeoutSeconds),
-                        "op " + op.get("op_id").asText());
+                Reply reply = client.await(c.submitOp(op), "op " + op.get("op_id").asText());
                 System.out.println(reply.body().toPrettyString());
                 return reply.ok() ? 0 : 1;
             }
@@ -269,8 +287,7 @@ public final class SextantCli implements Runnable {
                         "Give --collection, or a whole request message with \"op\" and \"collection\"");
             }
             try (SextantClient c = client.connect()) {
-                Reply reply = SextantClient.await(c.submitRequest(request), Duration.ofSeconds(client.timeoutSeconds),
-                        "request " + request.get("request_id").asText());
+                Reply reply = client.await(c.submitRequest(request), "request " + request.get("request_id").asText());
                 System.out.println(reply.body().toPrettyString());
                 return reply.ok() ? 0 : 1;
             }
