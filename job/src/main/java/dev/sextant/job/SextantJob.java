@@ -5,6 +5,7 @@ import dev.sextant.job.kafka.ReplyTopics;
 import dev.sextant.job.operators.AckCollector;
 import dev.sextant.job.operators.CollectionCatalog;
 import dev.sextant.job.operators.IndexPartition;
+import dev.sextant.job.operators.IndexSettings;
 import dev.sextant.job.operators.MergeTopK;
 import dev.sextant.job.operators.PartitionKeys;
 import dev.sextant.job.operators.PointOpParser;
@@ -146,6 +147,14 @@ public final class SextantJob {
         int maxBytes = SextantOptions.maxMessageBytes(options);
         long timeoutMs = options.get(SextantOptions.REQUEST_TIMEOUT_MS);
         PartitionKeys partitionKeys = new PartitionKeys(options.get(SextantOptions.PARTITIONS), MAX_PARALLELISM);
+        IndexSettings indexSettings = new IndexSettings(
+                options.get(SextantOptions.INDEX_EXACT_SCAN_BELOW),
+                options.get(SextantOptions.INDEX_M),
+                options.get(SextantOptions.INDEX_EF_CONSTRUCTION),
+                options.get(SextantOptions.INDEX_EF));
+        if (timeoutMs <= 0 || options.get(SextantOptions.ACK_TIMEOUT_MS) <= 0) {
+            throw new IllegalArgumentException("sextant.request.timeout-ms and sextant.ack.timeout-ms must be > 0");
+        }
 
         // Point operations: envelope → catalog commands | point writes (validated against the catalog).
         SingleOutputStreamOperator<RawRecord> routed = env
@@ -199,7 +208,7 @@ public final class SextantJob {
         SingleOutputStreamOperator<PartialResult> partials = stored
                 .keyBy(w -> partitionKeys.key(w.partition()), Types.INT)
                 .connect(toAllPartitions)
-                .transform("IndexPartition", TypeInformation.of(PartialResult.class), new IndexPartition(partitionKeys))
+                .transform("IndexPartition", TypeInformation.of(PartialResult.class), new IndexPartition(partitionKeys, indexSettings))
                 .uid("index-partition");
 
         SingleOutputStreamOperator<Outbound> responses = partials

@@ -1,5 +1,6 @@
 package dev.sextant.job;
 
+import dev.sextant.index.IndexOptions;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
@@ -70,6 +71,28 @@ public final class SextantOptions {
             .withDescription("Number P of index partitions. A point lives in partition"
                     + " hash(collection, id) mod P. Independent of the parallelism; at least the parallelism so"
                     + " that every index subtask owns a partition. Fixed for the life of the job's state.");
+
+    public static final ConfigOption<Integer> INDEX_EXACT_SCAN_BELOW = ConfigOptions.key("sextant.index.exact-scan-below")
+            .intType()
+            .defaultValue(IndexOptions.defaults().exactScanBelow())
+            .withDescription("A vector space of a partition with fewer points than this is searched by an exact scan;"
+                    + " from this size on an HNSW graph (jvector) is built and searched, with exact rescoring.");
+
+    public static final ConfigOption<Integer> INDEX_M = ConfigOptions.key("sextant.index.m")
+            .intType()
+            .defaultValue(IndexOptions.defaults().m())
+            .withDescription("Maximum out-degree of a graph node (jvector's M; 32 is about HNSW m = 16).");
+
+    public static final ConfigOption<Integer> INDEX_EF_CONSTRUCTION = ConfigOptions.key("sextant.index.ef-construction")
+            .intType()
+            .defaultValue(IndexOptions.defaults().efConstruction())
+            .withDescription("Beam width while inserting into the graph (HNSW efConstruction).");
+
+    public static final ConfigOption<Integer> INDEX_EF = ConfigOptions.key("sextant.index.ef")
+            .intType()
+            .defaultValue(IndexOptions.defaults().defaultEf())
+            .withDescription("Search beam (HNSW ef) for requests without params.hnsw_ef; never below the number of"
+                    + " results wanted.");
 
     public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = ConfigOptions.key("sextant.request.timeout-ms")
             .longType()

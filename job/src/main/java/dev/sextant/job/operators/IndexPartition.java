@@ -63,6 +63,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     public static final String STAGE = "partition";
 
     private final PartitionKeys partitionKeys;
+    private final IndexSettings indexSettings;
 
     private transient MapState<String, StoredPoint> points;
     private transient MapState<String, CatalogEntry> collections;
@@ -75,8 +76,9 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     /** A collection's index in one partition, for the incarnation in {@code entry}. */
     private record LiveIndex(CatalogEntry entry, CollectionIndex index) {}
 
-    public IndexPartition(PartitionKeys partitionKeys) {
+    public IndexPartition(PartitionKeys partitionKeys, IndexSettings indexSettings) {
         this.partitionKeys = partitionKeys;
+        this.indexSettings = indexSettings;
     }
 
     @Override
@@ -87,7 +89,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         var task = getRuntimeContext().getTaskInfo();
         parallelism = task.getNumberOfParallelSubtasks();
         ownedKeys = partitionKeys.ownedKeys(parallelism, task.getIndexOfThisSubtask());
-        indexOptions = IndexOptions.defaults();
+        indexOptions = indexSettings.toIndexOptions();
         indexes = new HashMap<>();
         if (context.isRestored()) {
             for (int key : ownedKeys) {

@@ -38,7 +38,7 @@ class IndexPartitionTest {
     private static KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult> harness(
             int parallelism, int index) throws Exception {
         var h = new KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult>(
-                new IndexPartition(KEYS), w -> KEYS.key(w.partition()), null, Types.INT, 128, parallelism, index);
+                new IndexPartition(KEYS, IndexSettings.defaults()), w -> KEYS.key(w.partition()), null, Types.INT, 128, parallelism, index);
         h.setup();
         return h;
     }
