@@ -12,10 +12,14 @@ import java.io.UncheckedIOException;
  * The one Jackson mapper of the job (thread-safe once configured) and the few conversions every stage needs.
  *
  * <p>Reading allows documents up to the largest Kafka message (Jackson's default string-length limit of 20 MB
- * is raised to match); nesting is capped at 1000 levels so a hostile document cannot exhaust the stack.
+ * is raised to match); nesting is capped at 128 levels, the limit of the JSON parser Qdrant uses (serde_json),
+ * so a hostile document cannot exhaust the stack of the recursive filter and payload code.
  */
 public final class Json {
     private Json() {}
+
+    /** Deepest nesting of arrays and objects accepted in input. */
+    public static final int MAX_NESTING_DEPTH = 128;
 
     public static final ObjectMapper MAPPER = createMapper();
 
@@ -25,7 +29,7 @@ public final class Json {
         m.enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxStringLength(Integer.MAX_VALUE)
-                .maxNestingDepth(1000)
+                .maxNestingDepth(MAX_NESTING_DEPTH)
                 .build());
         return m;
     }

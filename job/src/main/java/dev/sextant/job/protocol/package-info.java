@@ -12,6 +12,7 @@
  * <tr><td>{@code sextant.dead-letter}</td><td>the job</td><td>{@code topic-partition-offset} of the original</td><td>a rejected point operation</td></tr>
  * </table>
  * Messages may be up to {@code sextant.max-message-bytes} (16 MiB); broker and topics must accept that size.
+ * JSON may nest at most 128 levels deep (as in Qdrant); trailing data after the object is an error.
  * Unknown fields are ignored everywhere; bodies are Qdrant's REST bodies (v1.19) unchanged.
  *
  * <h2>Point operations ({@code sextant.points})</h2>
@@ -46,7 +47,8 @@
  * {"request_id":"r1","op":"query","collection":"c","body":{...Qdrant /points/query body...}}
  * {"request_id":"r2","op":"query_batch","collection":"c","body":{"searches":[{...},{...}]},"reply_to":"my.replies"}
  * </pre>
- * {@code request_id} is a non-empty string of at most 1024 characters or an integer. A request without a
+ * {@code request_id} is a non-empty string of at most 1024 characters or an integer (echoed, and used as the
+ * key, as its decimal text). A request without a
  * usable one (missing, empty, another type, or the message is not JSON) is answered under the generated id
  * {@code <topic>-<partition>-<offset>} of its Kafka record. {@code reply_to} must be a legal topic name; the
  * topic must exist or the broker must auto-create topics.

@@ -130,6 +130,20 @@ class RequestPlannerTest {
     }
 
     @Test
+    void deeplyNestedFiltersAreAnsweredNotThrown() throws Exception {
+        for (int depth : new int[] {60, 200}) {
+            String filter = "{\"must\":".repeat(depth) + "[]" + "}".repeat(depth);
+            harness.processElement(request(10 + depth, "{\"request_id\":\"d" + depth
+                    + "\",\"op\":\"query\",\"collection\":\"shop\",\"body\":{\"query\":[1,1],\"filter\":" + filter + "}}"), 0);
+        }
+        assertEquals(1, harness.extractOutputValues().size()); // depth 60 is planned
+        JsonNode r = onlyResponse(); // depth 200 is refused
+        assertEquals("sextant.requests-0-210", r.get("request_id").asText());
+        assertEquals(400, r.get("code").asInt());
+        assertTrue(r.at("/status/error").asText().contains("nesting depth"), r.toString());
+    }
+
+    @Test
     void parserErrorsKeepQdrantsCodes() throws Exception {
         harness.processElement(request(8, """
                 {"request_id":"r5","op":"query","collection":"shop","body":{"query":[1,1],"limit":0}}"""), 0);
