@@ -29,17 +29,18 @@ import java.util.concurrent.ForkJoinPool;
  *
  * <p>Threads: a single owner thread calls everything (a Flink subtask's mailbox thread). Inserts run on
  * that thread. {@link #repair} blocks that thread while jvector fans the work out to its shared pools
- * ({@link PhysicalCoreExecutor#pool()} and the common pool; one worker each on a 2-core machine); nothing
- * runs in the background afterwards. Because there is exactly one writer and nothing is ever in flight
+ * ({@link PhysicalCoreExecutor#pool()}, sized to the physical cores, and the common pool); nothing runs in
+ * the background afterwards. Because there is exactly one writer and nothing is ever in flight
  * when a search runs, the graph is flagged "all mutations completed" from the start: views are plain
  * (no snapshot filtering per neighbour) and {@link #save} needs no {@code cleanup()}.
  *
- * <p>Costs, measured on the shared 2-core box with 384-d vectors, M = 32, efConstruction = 200 (VectorSpaceRecallTest):
- * an insert is a beam search of width {@code efConstruction} plus linking, 1.5–2.3 ms at 20k nodes on
- * Java 17 (scalar) and 0.75–1.5 ms on Java 25 with the Vector API; {@link #repair} visits every node of every
- * layer whatever the number of tombstones (O(N·M) plus the rescoring of relinked neighbourhoods): 5–13 s for
- * 4,000 tombstones in a 22k-node graph, i.e. about as much per tombstone as an insert — hence repairs are
- * batched. jvector.md §1 has the 100k-node figures (a repair of 10k tombstones took about 35 s).
+ * <p>Costs, measured on a shared 2-core machine with 384-d vectors, M = 32, efConstruction = 200
+ * (VectorSpaceRecallTest): an insert is a beam search of width {@code efConstruction} plus linking,
+ * 1.5–2.3 ms at 20k nodes on Java 17 (scalar) and 0.75–1.5 ms on Java 25 with the Vector API. A
+ * {@link #repair} visits every node of every layer whatever the number of tombstones (O(N·M) plus the
+ * rescoring of relinked neighbourhoods): 3–13 s for 4,000 tombstones in a 22k-node graph, about as much per
+ * tombstone as an insert, hence repairs are batched; at 100k nodes a repair of 10k tombstones takes tens of
+ * seconds.
  */
 public final class HnswGraph {
     private final Distance distance;

@@ -12,9 +12,9 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
  * Scores for jvector, for building and for searching, derived from a space's {@link Distance}.
  *
  * <p>jvector never returns a node whose score is below the search threshold (0), and its upper-layer search
- * misbehaves when every score is negative (jvector.md §2), while our similarities (conformance README §2)
- * are negative for Euclid and Manhattan and can be for Dot. So the graph ranks by a <em>positive, strictly
- * increasing</em> function of the similarity s ({@link #graphScore}):
+ * misbehaves when every score is negative (upstream issue datastax/jvector#713), while our similarities
+ * (conformance README §2) are negative for Euclid and Manhattan and can be for Dot. So the graph ranks by a
+ * <em>positive, strictly increasing</em> function of the similarity s ({@link #graphScore}):
  * <ul>
  * <li>Cosine (stored vectors are normalised, s ∈ [−1, 1]): (1 + s) / 2, jvector's own {@code DOT_PRODUCT}
  *     score, so the Vamana diversity rule (alpha) behaves as jvector tunes it;</li>
