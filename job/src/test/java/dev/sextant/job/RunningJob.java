@@ -48,7 +48,9 @@ final class RunningJob implements AutoCloseable {
     final String replies;
     private final EmbeddedKafka kafka;
     private final MiniCluster miniCluster;
-    private final JobClient job;
+    private final Configuration options;
+    private final Path checkpoints;
+    private JobClient job;
     private final KafkaProducer<String, String> producer;
     private final Thread consumerThread;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -70,7 +72,7 @@ final class RunningJob implements AutoCloseable {
         replies = prefix + ".replies";
         kafka.createTopics(2, points, requests, results, deadLetters, replies);
 
-        Configuration options = new Configuration();
+        options = new Configuration();
         options.set(SextantOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         options.set(SextantOptions.POINTS_TOPIC, points);
         options.set(SextantOptions.REQUESTS_TOPIC, requests);
@@ -79,16 +81,8 @@ final class RunningJob implements AutoCloseable {
         options.set(SextantOptions.GROUP_ID, prefix);
         options.set(SextantOptions.PARTITIONS, partitions);
         options.set(SextantOptions.REQUESTS_STARTING_OFFSET, "earliest");
-
-        Configuration flinkConf = new Configuration();
-        flinkConf.setString("execution.checkpointing.interval", "1 s");
-        flinkConf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
-        SextantJob.configureEnvironment(flinkConf, checkpoints);
-        // Explicitly on the extension's MiniCluster: the context environment is only set per test method.
-        StreamExecutionEnvironment env =
-                new TestStreamEnvironment(miniCluster, flinkConf, parallelism, List.of(), List.of());
-        SextantJob.kafka(options).build(env);
-        job = env.executeAsync("sextant-" + prefix);
+        this.checkpoints = checkpoints;
+        job = submit(parallelism, null);
 
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
@@ -106,6 +100,30 @@ final class RunningJob implements AutoCloseable {
         consumerThread = new Thread(() -> consume(consumer), "test-output-reader");
         consumerThread.setDaemon(true);
         consumerThread.start();
+    }
+
+    /** Submits the job at {@code parallelism}, restored from {@code savepoint} when it is not null. */
+    private JobClient submit(int parallelism, String savepoint) throws Exception {
+        Configuration flinkConf = new Configuration();
+        flinkConf.setString("execution.checkpointing.interval", "1 s");
+        flinkConf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
+        if (savepoint != null) {
+            flinkConf.setString("execution.state-recovery.path", savepoint);
+        }
+        SextantJob.configureEnvironment(flinkConf, checkpoints);
+        // Explicitly on the extension's MiniCluster: the context environment is only set per test method.
+        StreamExecutionEnvironment env =
+                new TestStreamEnvironment(miniCluster, flinkConf, parallelism, List.of(), List.of());
+        SextantJob.kafka(options).build(env);
+        return env.executeAsync("sextant-" + options.get(SextantOptions.GROUP_ID));
+    }
+
+    /** Stops the job with a savepoint under {@code dir} and starts it again from there at {@code parallelism}. */
+    void restartFromSavepoint(Path dir, int parallelism) throws Exception {
+        String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        job = submit(parallelism, savepoint);
     }
 
     static RunningJob start(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions,

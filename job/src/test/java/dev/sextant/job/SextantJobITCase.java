@@ -310,6 +310,38 @@ class SextantJobITCase {
     }
 
     @Test
+    @Order(50)
+    void restoresFromASavepointAtAnotherParallelism() throws Exception {
+        job.restartFromSavepoint(dir.resolve("savepoints"), 1);
+        // points, payloads and named vectors are back (the indexes are rebuilt from RocksDB state)
+        JsonNode r = query("after-nearest", "shop", """
+                {"query":[0.2,0.1,0.9,0.7],"limit":3,"with_payload":true}""");
+        assertPoints(r, new long[] {4, 1, 3}, new double[] {1.362, 1.273, 1.208});
+        assertEquals("London", r.at("/result/points/0/payload/city").asText());
+        assertPoints(query("after-best", "shop", """
+                {"query":{"recommend":{"positive":[1],"negative":[6],"strategy":"best_score"}}}"""),
+                new long[] {3, 4, 2, 5}, new double[] {0.79221, 0.77808, 0.76798, 0.69033});
+        assertPoints(query("after-image", "multi", """
+                {"query":[1,1],"using":"image"}"""),
+                new long[] {11, 10, 12, 13}, new double[] {0.98995, 0.70711, 0.70711, -0.70711});
+        // the catalog is back: shop exists, gone has its second incarnation
+        job.sendPoints("shop", """
+                {"op":"create_collection","collection":"shop","op_id":"c-shop-again","body":{"vectors":{"size":4,"distance":"Dot"}}}""");
+        assertFailedAck("c-shop-again", 409, "already exists");
+        assertPoints(query("after-gone", "gone", """
+                {"query":[0,0,2]}"""), new long[] {9}, new double[] {2.0});
+        // writes go on
+        job.sendPoints("shop", """
+                {"op":"upsert","collection":"shop","op_id":"u-after","body":{"points":[{"id":7,"vector":[1,1,1,1]}]}}""");
+        job.awaitCompleted("u-after");
+        assertPoints(query("after-write", "shop", """
+                {"query":[0,0,0,1],"limit":1}"""), new long[] {7}, new double[] {1.0});
+        // the sources resumed where the savepoint left them: nothing was answered twice
+        assertEquals(1, job.received("q-nearest").size());
+        assertEquals(1, job.received("u-shop").size());
+    }
+
+    @Test
     @Order(100)
     void jobNeverRestartedAndCheckpointsToRocksDb() throws Exception {
         job.assertNeverRestarted();
