@@ -16,6 +16,9 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -214,7 +217,7 @@ public final class EmbeddedStack implements AutoCloseable {
         long deadline = System.nanoTime() + JOB_START_TIMEOUT.toNanos();
         while (true) {
             JobStatus status = miniCluster.getJobStatus(jobId).get(5, TimeUnit.SECONDS);
-            if (status == JobStatus.RUNNING) {
+            if (status == JobStatus.RUNNING && allTasksRunning()) {
                 return;
             }
             if (status.isGloballyTerminalState()) {
@@ -228,6 +231,17 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(100); // poll interval; the wait itself is bounded by the deadline
         }
+    }
+
+    /** True when every subtask is deployed and running (the job status is RUNNING before that). */
+    private boolean allTasksRunning() throws Exception {
+        AccessExecutionGraph graph = miniCluster.getExecutionGraph(jobId).get(5, TimeUnit.SECONDS);
+        for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
+            if (vertex.getExecutionState() != ExecutionState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Cancels the job, stops the MiniCluster, then the broker. Idempotent; never throws. */

@@ -75,7 +75,7 @@ public final class SextantClient implements AutoCloseable {
         producerProps.putAll(kafkaProperties);
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0); // a request is sent at once; upserts are one large record each anyway
         producerProps.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         producerProps.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, CONNECT_TIMEOUT.toMillis());
