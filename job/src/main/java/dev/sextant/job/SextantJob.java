@@ -36,6 +36,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -109,8 +110,9 @@ public final class SextantJob {
      * Sets the environment settings Sextant relies on, where {@code flinkConf} does not set them already:
      * RocksDB with incremental checkpoints to {@code checkpointDir} (when not null), a checkpoint every 10 s
      * retained on cancellation, a fixed-delay restart strategy (5 attempts, 10 s apart: bad input never
-     * causes a restart, so these are for infrastructure failures), max parallelism {@link #MAX_PARALLELISM}
-     * and no Kryo fallback ({@code pipeline.generic-types: false}).
+     * causes a restart, so these are for infrastructure failures), a 1 ms network buffer timeout (request
+     * latency), max parallelism {@link #MAX_PARALLELISM} and no Kryo fallback
+     * ({@code pipeline.generic-types: false}).
      *
      * @return {@code flinkConf}, for {@code StreamExecutionEnvironment.getExecutionEnvironment(conf)} or a
      *     MiniCluster
@@ -128,6 +130,9 @@ public final class SextantJob {
         setIfAbsent(flinkConf, RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         setIfAbsent(flinkConf, RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         setIfAbsent(flinkConf, RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(10));
+        // Requests are sparse and small: waiting up to Flink's default 100 ms for a network buffer to fill costs
+        // that much per hop (measured: median 250 ms → 50 ms per request at 1 ms); bulk writes fill buffers anyway.
+        setIfAbsent(flinkConf, ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(1));
         setIfAbsent(flinkConf, PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
         setIfAbsent(flinkConf, PipelineOptions.GENERIC_TYPES, false);
         return flinkConf;
