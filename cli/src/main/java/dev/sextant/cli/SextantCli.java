@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sextant", mixinStandardHelpOptions = true, version = "Sextant 0.1.0",
         description = "Real-time, Qdrant-compatible recommendation as an Apache Flink streaming job.",
         subcommands = {SextantCli.Up.class, SextantCli.DemoCommand.class, SextantCli.Op.class,
-            SextantCli.Query.class})
+            SextantCli.Query.class, CommandLine.HelpCommand.class})
 public final class SextantCli implements Runnable {
 
     @CommandLine.Spec
