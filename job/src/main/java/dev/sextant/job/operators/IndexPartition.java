@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.runtime.state.StateInitializationContext;
@@ -61,6 +63,9 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     public static final MapStateDescriptor<String, CatalogEntry> COLLECTIONS =
             new MapStateDescriptor<>("collections", String.class, CatalogEntry.class);
     public static final String STAGE = "partition";
+    /** Operator state: the number of partitions the keyed state was written with. */
+    public static final ListStateDescriptor<Integer> PARTITION_COUNT =
+            new ListStateDescriptor<>("partition count", Integer.class);
 
     private final PartitionKeys partitionKeys;
     private final IndexSettings indexSettings;
@@ -91,6 +96,16 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         ownedKeys = partitionKeys.ownedKeys(parallelism, task.getIndexOfThisSubtask());
         indexOptions = indexSettings.toIndexOptions();
         indexes = new HashMap<>();
+        ListState<Integer> partitionCount = context.getOperatorStateStore().getUnionListState(PARTITION_COUNT);
+        for (Integer written : partitionCount.get()) {
+            if (written != partitionKeys.partitions()) {
+                // Points live under the keys of the old partition count; with another count they would be lost.
+                throw new IllegalStateException("sextant.partitions is " + partitionKeys.partitions()
+                        + " but the restored state was written with " + written
+                        + "; the partition count is fixed for the life of the job's state");
+            }
+        }
+        partitionCount.update(List.of(partitionKeys.partitions()));
         if (context.isRestored()) {
             for (int key : ownedKeys) {
                 setCurrentKey(key);

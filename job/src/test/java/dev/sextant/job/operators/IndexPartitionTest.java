@@ -171,6 +171,24 @@ class IndexPartitionTest {
     }
 
     @Test
+    void restoringWithAnotherPartitionCountIsRefused() throws Exception {
+        harness = harness(1, 0);
+        harness.initializeEmptyState();
+        harness.open();
+        writeSixPoints();
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = null;
+        var other = new KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult>(
+                new IndexPartition(new PartitionKeys(8, 128), IndexSettings.defaults()), w -> 0, null, Types.INT, 128, 1, 0);
+        other.setup();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> other.initializeState(snapshot));
+        assertTrue(String.valueOf(e.getMessage()).contains("sextant.partitions is 8")
+                || String.valueOf(e.getCause()).contains("sextant.partitions is 8"), e.toString());
+        other.close();
+    }
+
+    @Test
     void aWriteBeforeTheCreationStartsTheIndexFromItsOwnConfig() throws Exception {
         harness = harness(1, 0);
         harness.initializeEmptyState();
