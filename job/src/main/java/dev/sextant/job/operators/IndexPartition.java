@@ -132,7 +132,13 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             StoredPoint p = e.getValue();
             LiveIndex live = byCollection.get(p.collection());
             if (live != null && live.entry().isLive(p.incarnation())) {
-                live.index().upsert(p.toPoint());
+                try {
+                    live.index().upsert(p.toPoint());
+                } catch (RuntimeException ex) {
+                    // One point must not stop a restore (it could never succeed); drop it loudly.
+                    LOG.error("Dropping point {} of collection {} that cannot be indexed", p.id(), p.collection(), ex);
+                    stale.add(e.getKey());
+                }
             } else {
                 stale.add(e.getKey());
             }
@@ -168,13 +174,30 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             collections.put(w.collection(), live.entry());
         }
         String pointKey = w.storeKey();
-        if (w.delete()) {
+        try {
+            if (w.delete()) {
+                points.remove(pointKey);
+                live.index().delete(w.id());
+            } else {
+                StoredPoint stored = w.toStored();
+                live.index().upsert(stored.toPoint());
+                points.put(pointKey, stored);
+            }
+        } catch (RuntimeException e) {
+            // Never expected (the write was validated); keep state and index consistent and tell the client,
+            // rather than fail the job and meet the same write again after the restart.
+            LOG.error("Could not apply point {} of collection {}", w.id(), w.collection(), e);
+            try {
+                live.index().delete(w.id());
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
             points.remove(pointKey);
-            live.index().delete(w.id());
-        } else {
-            StoredPoint stored = w.toStored();
-            points.put(pointKey, stored);
-            live.index().upsert(stored.toPoint());
+            if (w.opId() != null) {
+                output.collect(Tags.ACKS, new StreamRecord<>(
+                        AckPart.failed(w.opId(), 500, "Service internal error: point " + w.id() + ": " + e)));
+            }
+            return;
         }
         ack(w);
     }
