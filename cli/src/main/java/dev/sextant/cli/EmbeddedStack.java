@@ -121,9 +121,6 @@ public final class EmbeddedStack implements AutoCloseable {
         s.put("restart-strategy.type", "fixed-delay");
         s.put("restart-strategy.fixed-delay.attempts", "10");
         s.put("restart-strategy.fixed-delay.delay", "2 s");
-        // Network buffers are flushed at least every 5 ms (Flink's default is 100 ms per exchange, and a request
-        // crosses about eight exchanges): request latency over point-load throughput.
-        s.put("execution.buffer-timeout.interval", "5 ms");
         s.put("parallelism.default", String.valueOf(config.parallelism()));
         s.put("taskmanager.numberOfTaskSlots", String.valueOf(config.parallelism()));
         // RocksDB's block cache and write buffers come out of managed memory, shared by the slots.
