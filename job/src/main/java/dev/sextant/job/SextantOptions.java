@@ -117,10 +117,10 @@ public final class SextantOptions {
     public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sextant.delivery-guarantee")
             .stringType()
             .defaultValue("at-least-once")
-            .withDescription("Kafka sink guarantee: 'at-least-once' (responses are written at once; after a"
-                    + " failover, outputs since the last checkpoint may be written again) or 'exactly-once'"
-                    + " (transactional; outputs become visible to read_committed consumers only when a"
-                    + " checkpoint completes, so every response waits for the next checkpoint).");
+            .withDescription("Kafka sink guarantee. Only 'at-least-once' is available: responses are written at"
+                    + " once, and after a failover the outputs since the last checkpoint may be written again"
+                    + " (clients match replies by id). 'exactly-once' (transactions) is refused: the Kafka connector"
+                    + " 5.0.0-2.2 fails its first transaction with kafka-clients 4.4.");
 
     /**
      * The pass-through Kafka client properties: every {@code sextant.kafka.properties.X = v} as {@code X = v}.

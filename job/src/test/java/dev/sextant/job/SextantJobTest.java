@@ -53,6 +53,15 @@ class SextantJobTest {
     }
 
     @Test
+    void exactlyOnceIsRefusedWithTheReason() {
+        Configuration options = new Configuration();
+        options.set(SextantOptions.BOOTSTRAP_SERVERS, "localhost:1");
+        options.set(SextantOptions.DELIVERY_GUARANTEE, "exactly-once");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SextantJob.kafka(options));
+        assertTrue(e.getMessage().contains("kafka-clients 4.4"), e.getMessage());
+    }
+
+    @Test
     void mainArgumentsAndPropertiesFile() throws Exception {
         Path file = java.nio.file.Files.createTempFile(Path.of("target"), "sextant", ".properties");
         java.nio.file.Files.writeString(file, "sextant.partitions = 8\nsextant.topic.points=p1\n");

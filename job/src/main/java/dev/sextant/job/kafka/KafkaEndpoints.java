@@ -73,10 +73,12 @@ public final class KafkaEndpoints {
                 .setKafkaProducerConfig(props);
         switch (guarantee) {
             case "at-least-once" -> builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
-            case "exactly-once" -> builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                    .setTransactionalIdPrefix(options.get(SextantOptions.GROUP_ID) + "-out");
+            case "exactly-once" -> throw new IllegalArgumentException(SextantOptions.DELIVERY_GUARANTEE.key()
+                    + " exactly-once is not available: flink-connector-kafka 5.0.0-2.2 calls a Kafka producer"
+                    + " internal that kafka-clients 4.4 no longer has (NoSuchMethodError on"
+                    + " TransactionalRequestResult.await() at the first transaction); use at-least-once");
             default -> throw new IllegalArgumentException(SextantOptions.DELIVERY_GUARANTEE.key()
-                    + " must be at-least-once or exactly-once, got " + guarantee);
+                    + " must be at-least-once, got " + guarantee);
         }
         return builder.build();
     }
