@@ -9,6 +9,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -33,6 +34,8 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
     private final long timeoutMs;
     private transient MapState<String, int[]> progress;
     private transient ValueState<Long> deadline;
+    private transient Counter completed;
+    private transient Counter failed;
 
     public AckCollector(String resultsTopic, long timeoutMs) {
         this.resultsTopic = resultsTopic;
@@ -43,6 +46,8 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
     public void open(OpenContext openContext) {
         progress = getRuntimeContext().getMapState(PROGRESS);
         deadline = getRuntimeContext().getState(DEADLINE);
+        completed = getRuntimeContext().getMetricGroup().counter("acksCompleted");
+        failed = getRuntimeContext().getMetricGroup().counter("acksFailed");
     }
 
     @Override
@@ -50,6 +55,7 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
         String opId = ctx.getCurrentKey();
         if (part.isError()) {
             clear(ctx);
+            failed.inc();
             out.collect(new Outbound(resultsTopic, opId, AckSchema.failed(opId, part.code(), part.error())));
             return;
         }
@@ -58,6 +64,7 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
         progress.put(part.group(), counts);
         if (complete(part.groups())) {
             clear(ctx);
+            completed.inc();
             out.collect(new Outbound(resultsTopic, opId, AckSchema.completed(opId)));
         } else if (deadline.value() == null) {
             long at = ctx.timerService().currentProcessingTime() + timeoutMs;
@@ -91,6 +98,7 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
         String opId = ctx.getCurrentKey();
         deadline.clear();
         progress.clear();
+        failed.inc();
         out.collect(new Outbound(resultsTopic, opId, AckSchema.failed(opId, 504,
                 "Timeout error: the operation was not applied within " + timeoutMs + " ms")));
     }

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -42,6 +43,7 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Collec
     private final String deadLetterTopic;
     private transient MapState<String, CatalogEntry> collections;
     private transient ValueState<Long> nextIncarnation;
+    private transient Counter deadLetters;
 
     public CollectionCatalog(String deadLetterTopic) {
         this.deadLetterTopic = deadLetterTopic;
@@ -51,6 +53,7 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Collec
     public void open(OpenContext openContext) {
         collections = getRuntimeContext().getMapState(COLLECTIONS);
         nextIncarnation = getRuntimeContext().getState(NEXT_INCARNATION);
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
     }
 
     @Override
@@ -82,6 +85,7 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Collec
     }
 
     private void reject(CollectionCommand command, QdrantException error, Context ctx) {
+        deadLetters.inc();
         var src = command.source();
         ctx.output(Tags.OUTBOUND, new Outbound(deadLetterTopic, src.position(),
                 DeadLetterSchema.of(src, error.code(), error.getMessage(), command.opId())));

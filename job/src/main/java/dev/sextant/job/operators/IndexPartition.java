@@ -77,6 +77,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     private transient int[] ownedKeys;
     private transient int parallelism;
     private transient IndexOptions indexOptions;
+    /** Points in memory over all partitions and collections of this subtask, for the "points" gauge. */
+    private transient volatile long pointsHeld;
 
     /** A collection's index in one partition, for the incarnation in {@code entry}. */
     private record LiveIndex(CatalogEntry entry, CollectionIndex index) {}
@@ -106,11 +108,14 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             }
         }
         partitionCount.update(List.of(partitionKeys.partitions()));
+        getMetricGroup().gauge("partitionsOwned", () -> ownedKeys.length);
+        getMetricGroup().gauge("points", () -> pointsHeld);
         if (context.isRestored()) {
             for (int key : ownedKeys) {
                 setCurrentKey(key);
                 restorePartition(key);
             }
+            recountPoints();
         }
     }
 
@@ -148,6 +153,20 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         }
     }
 
+    /**
+     * Recounts {@link #pointsHeld} on the task thread (after a restore or a deletion); writes adjust it as they
+     * go. The metric reporter reads only the volatile, never the indexes.
+     */
+    private void recountPoints() {
+        long n = 0;
+        for (Map<String, LiveIndex> byCollection : indexes.values()) {
+            for (LiveIndex live : byCollection.values()) {
+                n += live.index() == null ? 0 : live.index().size();
+            }
+        }
+        pointsHeld = n;
+    }
+
     private LiveIndex newIndex(CatalogEntry entry) {
         return new LiveIndex(entry, entry.deleted() ? null
                 : new CollectionIndex(CollectionConfig.fromJson(Json.readTrusted(entry.configJson())), indexOptions));
@@ -168,12 +187,14 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             // First write of this incarnation here (maybe before the creation's broadcast): start its index.
             if (live != null) {
                 removePoints(w.collection());
+                pointsHeld -= live.index() == null ? 0 : live.index().size();
             }
             live = newIndex(new CatalogEntry(w.collection(), w.incarnation(), w.configJson(), false));
             byCollection.put(w.collection(), live);
             collections.put(w.collection(), live.entry());
         }
         String pointKey = w.storeKey();
+        int sizeBefore = live.index().size();
         try {
             if (w.delete()) {
                 points.remove(pointKey);
@@ -193,12 +214,14 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
                 e.addSuppressed(again);
             }
             points.remove(pointKey);
+            pointsHeld += live.index().size() - sizeBefore;
             if (w.opId() != null) {
                 output.collect(Tags.ACKS, new StreamRecord<>(
                         AckPart.failed(w.opId(), 500, "Service internal error: point " + w.id() + ": " + e)));
             }
             return;
         }
+        pointsHeld += live.index().size() - sizeBefore;
         ack(w);
     }
 
@@ -246,6 +269,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
                 byCollection.put(entry.collection(), new LiveIndex(entry, null));
             }
         }
+        recountPoints();
         // Creations need nothing here: a partition starts a collection's index on its first write.
         if (change.opId() != null) {
             output.collect(Tags.ACKS, new StreamRecord<>(AckPart.stageApplied(change.opId(), STAGE, parallelism)));

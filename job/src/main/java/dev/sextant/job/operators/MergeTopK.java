@@ -17,6 +17,9 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -44,6 +47,9 @@ public final class MergeTopK extends KeyedProcessFunction<String, PartialResult,
     private final int maxMessageBytes;
     private transient ListState<PartialResult> partials;
     private transient ValueState<Boolean> timedOut;
+    private transient Counter responses;
+    private transient Counter timeouts;
+    private transient Histogram requestTimeMs;
 
     public MergeTopK(long timeoutMs, int maxMessageBytes) {
         this.timeoutMs = timeoutMs;
@@ -54,6 +60,11 @@ public final class MergeTopK extends KeyedProcessFunction<String, PartialResult,
     public void open(OpenContext openContext) {
         partials = getRuntimeContext().getListState(PARTIALS);
         timedOut = getRuntimeContext().getState(TIMED_OUT);
+        var metrics = getRuntimeContext().getMetricGroup();
+        responses = metrics.counter("responses");
+        timeouts = metrics.counter("timeouts");
+        // The response's time, receipt to answer, over the last 1,000 answered requests.
+        requestTimeMs = metrics.histogram("requestTimeMs", new DescriptiveStatisticsHistogram(1_000));
     }
 
     @Override
@@ -77,6 +88,8 @@ public final class MergeTopK extends KeyedProcessFunction<String, PartialResult,
             return;
         }
         out.collect(respond(ref, all));
+        responses.inc();
+        requestTimeMs.update(Math.round(ref.elapsedSeconds(RequestPlanner.nowMicros()) * 1000));
     }
 
     private Outbound respond(RequestRef ref, List<PartialResult> all) {
@@ -142,6 +155,9 @@ public final class MergeTopK extends KeyedProcessFunction<String, PartialResult,
     }
 
     private Outbound error(RequestRef ref, int code, String message) {
+        if (code == 504) {
+            timeouts.inc();
+        }
         return new Outbound(ref.replyTo(), ref.requestId(),
                 ResponseSchema.error(ref.requestId(), code, message, ref.elapsedSeconds(RequestPlanner.nowMicros())));
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -50,6 +51,8 @@ public final class PointOpParser extends BroadcastProcessFunction<RawRecord, Col
     private final PartitionKeys partitions;
     private transient ConfigCache configs;
     private transient int parallelism;
+    private transient Counter deadLetters;
+    private transient Counter pointWrites;
 
     public PointOpParser(String deadLetterTopic, PartitionKeys partitions) {
         this.deadLetterTopic = deadLetterTopic;
@@ -60,6 +63,8 @@ public final class PointOpParser extends BroadcastProcessFunction<RawRecord, Col
     public void open(OpenContext openContext) {
         configs = new ConfigCache();
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        pointWrites = getRuntimeContext().getMetricGroup().counter("pointWrites");
     }
 
     @Override
@@ -89,6 +94,7 @@ public final class PointOpParser extends BroadcastProcessFunction<RawRecord, Col
             // Nothing to apply: the operation is complete now.
             ctx.output(Tags.ACKS, AckPart.empty(opId));
         }
+        pointWrites.inc(writes.size());
         writes.forEach(out::collect);
     }
 
@@ -142,6 +148,7 @@ public final class PointOpParser extends BroadcastProcessFunction<RawRecord, Col
     }
 
     private void reject(RawRecord record, String opId, QdrantException error, ReadOnlyContext ctx) {
+        deadLetters.inc();
         ctx.output(Tags.OUTBOUND, new Outbound(deadLetterTopic, record.position(),
                 DeadLetterSchema.of(record, error.code(), error.getMessage(), opId)));
         if (opId != null) {

@@ -10,6 +10,8 @@ import dev.sextant.job.protocol.CollectionCommand;
 import dev.sextant.job.protocol.Json;
 import dev.sextant.job.protocol.Outbound;
 import dev.sextant.job.protocol.RawRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -34,10 +36,16 @@ public final class PointOpRouter extends ProcessFunction<RawRecord, RawRecord> {
 
     private final String deadLetterTopic;
     private final int maxMessageBytes;
+    private transient Counter deadLetters;
 
     public PointOpRouter(String deadLetterTopic, int maxMessageBytes) {
         this.deadLetterTopic = deadLetterTopic;
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
     }
 
     @Override
@@ -79,6 +87,7 @@ public final class PointOpRouter extends ProcessFunction<RawRecord, RawRecord> {
     }
 
     private void reject(RawRecord record, String opId, QdrantException error, Context ctx) {
+        deadLetters.inc();
         ctx.output(Tags.OUTBOUND, new Outbound(deadLetterTopic, record.position(),
                 DeadLetterSchema.of(record, error.code(), error.getMessage(), opId)));
         if (opId != null) {

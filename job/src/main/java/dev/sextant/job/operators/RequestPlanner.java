@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -55,6 +56,8 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
     private final ReplyTopics replyTopics;
     private transient ConfigCache configs;
     private transient int parallelism;
+    private transient Counter requests;
+    private transient Counter errorResponses;
 
     /**
      * @param resultsTopic where responses go without {@code reply_to}
@@ -71,6 +74,8 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
     public void open(OpenContext openContext) {
         configs = new ConfigCache();
         parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        requests = getRuntimeContext().getMetricGroup().counter("requests");
+        errorResponses = getRuntimeContext().getMetricGroup().counter("errorResponses");
     }
 
     /** Wall-clock time in µs since the epoch (the JDK clock has µs resolution on Linux). */
@@ -82,6 +87,7 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
     @Override
     public void processElement(RawRecord record, ReadOnlyContext ctx, Collector<PlannedRequest> out) throws Exception {
         long received = nowMicros();
+        requests.inc();
         String ticket = record.position();
         RequestRef ref = new RequestRef(ticket, ticket, resultsTopic, received);
         try {
@@ -144,6 +150,7 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
     }
 
     private void respondError(RequestRef ref, int code, String message, ReadOnlyContext ctx) {
+        errorResponses.inc();
         ctx.output(Tags.OUTBOUND, new Outbound(ref.replyTo(), ref.requestId(),
                 ResponseSchema.error(ref.requestId(), code, message, ref.elapsedSeconds(nowMicros()))));
     }

@@ -24,6 +24,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -53,6 +54,8 @@ public final class RequestResolver extends KeyedCoProcessFunction<String, Planne
     private transient ValueState<PlannedRequest> plan;
     private transient MapState<String, LookupResult> lookups;
     private transient ValueState<Boolean> timedOut;
+    private transient Counter errorResponses;
+    private transient Counter timeouts;
 
     public RequestResolver(long timeoutMs) {
         this.timeoutMs = timeoutMs;
@@ -63,6 +66,8 @@ public final class RequestResolver extends KeyedCoProcessFunction<String, Planne
         plan = getRuntimeContext().getState(PLAN);
         lookups = getRuntimeContext().getMapState(LOOKUPS);
         timedOut = getRuntimeContext().getState(TIMED_OUT);
+        errorResponses = getRuntimeContext().getMetricGroup().counter("errorResponses");
+        timeouts = getRuntimeContext().getMetricGroup().counter("timeouts");
     }
 
     @Override
@@ -172,6 +177,10 @@ public final class RequestResolver extends KeyedCoProcessFunction<String, Planne
     }
 
     private void respondError(RequestRef ref, int code, String message, Context ctx) {
+        errorResponses.inc();
+        if (code == 504) {
+            timeouts.inc();
+        }
         ctx.output(Tags.OUTBOUND, new Outbound(ref.replyTo(), ref.requestId(),
                 ResponseSchema.error(ref.requestId(), code, message, ref.elapsedSeconds(RequestPlanner.nowMicros()))));
     }
