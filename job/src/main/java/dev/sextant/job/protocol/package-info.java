@@ -50,8 +50,9 @@
  * {@code request_id} is a non-empty string of at most 1024 characters or an integer (echoed, and used as the
  * key, as its decimal text). A request without a
  * usable one (missing, empty, another type, or the message is not JSON) is answered under the generated id
- * {@code <topic>-<partition>-<offset>} of its Kafka record. {@code reply_to} must be a legal topic name; the
- * topic must exist or the broker must auto-create topics.
+ * {@code <topic>-<partition>-<offset>} of its Kafka record. {@code reply_to} must name a topic that exists on
+ * the broker (checked against its topic list, refreshed at most once a second; otherwise a 400 response on the
+ * results topic), because the Kafka sink would fail the job on a missing topic.
  *
  * <h2>Responses ({@code sextant.results} or {@code reply_to}, key = request id)</h2>
  * <pre>
