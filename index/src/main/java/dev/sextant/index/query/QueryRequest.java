@@ -148,7 +148,7 @@ public record QueryRequest(
      * @param collection the searched collection
      * @param catalog collection configs by name ({@code null} = unknown)
      * @param stored the stored point for an example reference, or {@code null} when there is none
-     * @throws QdrantException the errors of {@link #validate}; 404 "No point with id ID found"; 404 "Not
+     * @throws QdrantException the errors of {@link #validate}; 404 "Not found: No point with id ID found"; 404 "Not
      *     found: Vector with name "NAME" for point ID"; 400 dimension error for a vector read through
      *     {@code lookup_from}; 400 "Positive vectors should not be empty with `average` strategy"
      */
@@ -167,7 +167,7 @@ public record QueryRequest(
             PointId id = ((Example.Id) example).id();
             Point point = stored.apply(new ExampleRef(from, id));
             if (point == null) {
-                throw new QdrantException(404, "No point with id " + id + " found");
+                throw QdrantException.notFound("No point with id " + id + " found");
             }
             float[] v = point.vectors().get(lookupVector());
             if (v == null) {

@@ -58,7 +58,7 @@
  * <pre>
  * {"request_id":"r1","code":200,"status":"ok","time":0.0031,"result":{"points":[{"id":7,"score":0.81,"payload":{...}}]}}
  * {"request_id":"r2","code":200,"status":"ok","time":0.0040,"result":[{"points":[...]},{"points":[...]}]}
- * {"request_id":"r3","code":404,"status":{"error":"No point with id 3 found"},"time":0.0007}
+ * {"request_id":"r3","code":404,"status":{"error":"Not found: No point with id 3 found"},"time":0.0007}
  * </pre>
  * Exactly one response per request (after a failover with the at-least-once sink, possibly a repeated one).
  * {@code time} is seconds from receipt by the job to the response. {@code payload} / {@code vector} appear only
