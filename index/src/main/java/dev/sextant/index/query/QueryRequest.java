@@ -198,7 +198,8 @@ public record QueryRequest(
                     if (pos.isEmpty()) {
                         throw QueryParser.averageWithoutPositives();
                     }
-                    return new Nearest(distance.preprocess(finite(averageQuery(pos, neg))));
+                    float[] average = distance.preprocess(finite(averageQuery(pos, neg)));
+                    return new Nearest(average, pos.size() + neg.size() > 1);
                 case BEST_SCORE:
                     return new RecommendBestScore(preprocess(pos, distance), preprocess(neg, distance));
                 default:

@@ -247,6 +247,9 @@ public final class ResolvedQuery {
         ObjectNode o = f.objectNode();
         if (q instanceof Nearest n) {
             o.set("nearest", vectorJson(n.vector()));
+            if (n.combination()) {
+                o.put("combination", true);
+            }
         } else if (q instanceof RecommendBestScore b) {
             o.set("best_score", sides(b.positives(), b.negatives()));
         } else if (q instanceof RecommendSumScores s) {
@@ -284,7 +287,7 @@ public final class ResolvedQuery {
         String kind = o.fieldNames().next();
         JsonNode body = o.get(kind);
         return switch (kind) {
-            case "nearest" -> new Nearest(vector(body));
+            case "nearest" -> new Nearest(vector(body), o.path("combination").asBoolean(false));
             case "best_score" -> new RecommendBestScore(vectors(body.get("positive")), vectors(body.get("negative")));
             case "sum_scores" -> new RecommendSumScores(vectors(body.get("positive")), vectors(body.get("negative")));
             case "discover" -> new Discover(vector(body.get("target")), pairsFromJson(body.get("pairs")));

@@ -3,27 +3,18 @@ package dev.sextant.index.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.sextant.index.Distance;
 import dev.sextant.index.IndexOptions;
 import dev.sextant.index.PointId;
 import dev.sextant.index.VectorParams;
 import dev.sextant.index.graph.Vectorization;
 import dev.sextant.index.search.VectorSpace.Candidate;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -31,14 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Recall@10 of the graph against exact brute force on real data: the Debian package catalogue embedded with
- * all-MiniLM-L6-v2 (384-d, Cosine), the first 20,000 packages indexed, 200 held-out packages (every 100th of
- * the next 20,000) as queries. Prints recall and QPS per ef, under filters and after churn, and the build
- * rate; asserts only recall floors (no timings). The churn test runs last because it changes the index.
+ * Recall@10 of the graph against exact brute force on real data ({@link DebianPackages}): the first 20,000
+ * packages indexed, 200 held-out packages (every 100th of the next 20,000) as queries. Prints recall and
+ * QPS per ef, under filters and after churn, and the build rate; asserts only recall floors (no timings).
+ * The churn test runs last because it changes the index.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VectorSpaceRecallTest {
-    private static final Path DATA = Path.of("../data/debian-packages-minilm-q.jsonl.gz");
     private static final int INDEXED = 20_000;
     private static final int QUERIES = 200;
     private static final int K = 10;
@@ -52,12 +42,16 @@ class VectorSpaceRecallTest {
     private static double buildSeconds;
 
     @BeforeAll
-    static void buildIndex() throws IOException {
+    static void buildIndex() {
         int needed = INDEXED + QUERIES * 100;
+        List<DebianPackages.Package> packages = DebianPackages.read(needed, false);
+        assertEquals(needed, packages.size(), "records read from " + DebianPackages.FILE.toAbsolutePath());
         ids = new long[needed];
         vectors = new float[needed][];
-        int n = read(needed);
-        assertEquals(needed, n, "records read from " + DATA.toAbsolutePath());
+        for (int i = 0; i < needed; i++) {
+            ids[i] = packages.get(i).id();
+            vectors[i] = packages.get(i).vector();
+        }
         queries = new float[QUERIES][];
         for (int i = 0; i < QUERIES; i++) {
             queries[i] = vectors[INDEXED + i * 100];
@@ -72,34 +66,6 @@ class VectorSpaceRecallTest {
         System.out.printf("recall test: %s, Java %d; built %d x %d-d in %.1f s = %.0f vectors/s; %s%n",
                 Vectorization.providerName(), Runtime.version().feature(), INDEXED, PARAMS.size(), buildSeconds,
                 INDEXED / buildSeconds, space.stats());
-    }
-
-    private static int read(int limit) throws IOException {
-        int n = 0;
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(DATA)), 1 << 16);
-                JsonParser p = new JsonFactory().createParser(in)) {
-            float[] buf = new float[PARAMS.size()];
-            while (n < limit && p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    p.nextToken();
-                    if (field.equals("id")) {
-                        ids[n] = p.getLongValue();
-                    } else if (field.equals("vector")) {
-                        int d = 0;
-                        while (p.nextToken() != JsonToken.END_ARRAY) {
-                            buf[d++] = p.getFloatValue();
-                        }
-                        assertEquals(PARAMS.size(), d);
-                        vectors[n] = Distance.COSINE.preprocess(buf.clone());
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                n++;
-            }
-        }
-        return n;
     }
 
     /** Exact top k among the indexed points that {@code accept} admits, ties by id. */
