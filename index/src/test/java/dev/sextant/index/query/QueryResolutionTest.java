@@ -97,6 +97,7 @@ class QueryResolutionTest {
         Nearest n = assertInstanceOf(Nearest.class, q.query());
         // avg_pos = (2, 3), avg_neg = (1, -1): 2·(2, 3) − (1, −1) = (3, 7)
         assertArrayEquals(new float[] {3, 7}, n.vector());
+        assertTrue(n.combination(), "an average of several examples is a combination (a wider graph beam)");
         assertArrayEquals(new float[] {2, 3}, QueryRequest.averageQuery(List.of(new float[] {1, 2}, new float[] {3, 4}), List.of()));
     }
 
@@ -121,6 +122,8 @@ class QueryResolutionTest {
         // README §3.3: a Dot collection's vector is averaged as is on a Cosine search, the average normalised.
         Nearest n = (Nearest) resolve("cos", "{'query': {'recommend': {'positive': [2]}}, 'lookup_from': {'collection': 'dot'}}").query();
         assertArrayEquals(new float[] {0.6f, 0.8f}, n.vector(), 1e-6f);
+        assertFalse(n.combination(), "the average of one example is that example");
+        assertFalse(((Nearest) resolve("cos", "{'query': [3, 4]}").query()).combination());
     }
 
     @Test

@@ -70,6 +70,7 @@ class ResolvedQueryCodecTest {
         float[] c = randomVector(r, 3);
         List<Query> kinds = List.of(
                 new Nearest(a),
+                new Nearest(b, true),
                 new RecommendBestScore(List.of(a, b), List.of(c)),
                 new RecommendBestScore(List.of(), List.of(c)),
                 new RecommendSumScores(List.of(a), List.of()),
@@ -81,6 +82,9 @@ class ResolvedQueryCodecTest {
                     PayloadSelector.NONE, VectorSelector.NONE, SearchParams.DEFAULT);
             Query back = roundTrip(q).query();
             assertEquals(kind.getClass(), back.getClass());
+            if (kind instanceof Nearest n) {
+                assertEquals(n.combination(), ((Nearest) back).combination());
+            }
             List<float[]> want = kind.vectors();
             List<float[]> got = back.vectors();
             assertEquals(want.size(), got.size(), kind.getClass().getSimpleName());
