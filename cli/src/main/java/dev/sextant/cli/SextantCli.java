@@ -6,23 +6,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sextant.job.SextantOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -34,6 +32,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {SextantCli.Up.class, SextantCli.DemoCommand.class, SextantCli.Op.class,
             SextantCli.Query.class, CommandLine.HelpCommand.class})
 public final class SextantCli implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SextantCli.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -66,6 +66,19 @@ public final class SextantCli implements Runnable {
         return Boolean.getBoolean("sextant.tty");
     }
 
+    /**
+     * Starts the stack, printing its progress lines. A failure is logged with its stack trace and rethrown
+     * with only the stack's message, which already names the cause (and, for a restore, {@code --fresh}).
+     */
+    static EmbeddedStack startStack(StackConfig config, PrintStream out) {
+        try {
+            return EmbeddedStack.start(config, out::println);
+        } catch (IllegalStateException e) {
+            LOG.error("The embedded stack did not start", e);
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
     /** Stops the stack on Ctrl-C (SIGINT/SIGTERM) as well as on a normal exit. */
     static void closeOnShutdown(EmbeddedStack stack, PrintStream out) {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -88,7 +101,9 @@ public final class SextantCli implements Runnable {
         out.printf("  jvector           %s (Java %d)%n", EmbeddedStack.vectorizationProvider(),
                 Runtime.version().feature());
         out.printf("  data directory    %s%n", c.dataDir());
-        out.printf(Locale.ROOT, "  started in        %.1f s%n", startup.toMillis() / 1000.0);
+        out.printf("  state             %s%n", stack.stateDescription());
+        out.printf(Locale.ROOT, "  started in        %.1f s (the job ran %.1f s after its submission)%n",
+                startup.toMillis() / 1000.0, stack.jobStartTime().toMillis() / 1000.0);
     }
 
     private static String trim(double d) {
@@ -96,10 +111,17 @@ public final class SextantCli implements Runnable {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Start a Kafka broker and the Sextant job on a local MiniCluster; run until Ctrl-C.")
+            description = {"Start a Kafka broker and the Sextant job on a local MiniCluster; run until Ctrl-C.",
+                "Resumes from the latest checkpoint in <data-dir>/checkpoints, with the topics in <data-dir>/kafka,"
+                    + " unless --fresh is given."})
     static final class Up implements Callable<Integer> {
         @Mixin
         StackOptions stack;
+
+        @Option(names = "--fresh",
+                description = "Start empty: delete the Kafka log (<data-dir>/kafka) and the checkpoints"
+                        + " (<data-dir>/checkpoints) first.")
+        boolean fresh;
 
         @Option(names = "--port", defaultValue = "9092", description = "Kafka client port (default: ${DEFAULT-VALUE}).")
         int port;
@@ -113,7 +135,7 @@ public final class SextantCli implements Runnable {
             PrintStream out = System.out;
             out.println("Starting Sextant (embedded mode) ...");
             long t0 = System.nanoTime();
-            EmbeddedStack running = EmbeddedStack.start(stack.toConfig(stack.dataDir, port, controllerPort));
+            EmbeddedStack running = startStack(stack.toConfig(stack.dataDir, port, controllerPort).withFresh(fresh), out);
             CountDownLatch stopped = new CountDownLatch(1);
             closeOnShutdown(running, out);
             out.println("Sextant is running.");
@@ -147,7 +169,8 @@ public final class SextantCli implements Runnable {
     @Command(name = "demo", mixinStandardHelpOptions = true,
             description = {"Start a fresh embedded stack, load the Debian packages dataset (49,443 points) and run"
                 + " example recommend, discover and context queries.",
-                "Uses <data-dir>/demo, which is emptied first, and free ports."})
+                "Always starts empty in <data-dir>/demo (its Kafka log and checkpoints are deleted first), on free"
+                    + " ports. Its state is kept: ./sextant up --data-dir <data-dir>/demo resumes it."})
     static final class DemoCommand implements Callable<Integer> {
         @Mixin
         StackOptions stack;
@@ -182,11 +205,11 @@ public final class SextantCli implements Runnable {
         public Integer call() throws Exception {
             PrintStream out = System.out;
             Path dir = stack.dataDir.resolve("demo").toAbsolutePath().normalize();
-            deleteRecursively(dir);
             var reading = Demo.readAsync(dataset);
             out.printf("Starting Sextant (embedded mode) in %s ...%n", dir);
             long t0 = System.nanoTime();
-            EmbeddedStack running = EmbeddedStack.start(stack.toConfig(dir, port, controllerPort));
+            // A demo is a measurement from empty: always fresh (the loader re-creates the collection anyway).
+            EmbeddedStack running = startStack(stack.toConfig(dir, port, controllerPort).withFresh(true), out);
             closeOnShutdown(running, out);
             printStack(out, running, Duration.ofNanos(System.nanoTime() - t0));
             out.println();
@@ -307,14 +330,6 @@ public final class SextantCli implements Runnable {
     }
 
     static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
-            for (Path p : all) {
-                Files.delete(p);
-            }
-        }
+        RetainedCheckpoints.deleteRecursively(dir);
     }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class StackOptions {
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".sextant",
-            description = "Directory of the broker's log, checkpoints, temporary files and logs (default: ${DEFAULT-VALUE}).")
+            description = "Directory of the broker's log, the checkpoints, temporary files and logs (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--parallelism", defaultValue = "2",
@@ -49,6 +49,6 @@ final class StackOptions {
         all.putAll(settings);
         return new StackConfig(dataDir, kafkaPort, controllerPort, parallelism,
                 topicPartitions != null ? topicPartitions : parallelism,
-                Duration.ofMillis(Math.round(checkpointSeconds * 1000)), all);
+                Duration.ofMillis(Math.round(checkpointSeconds * 1000)), all, false);
     }
 }
