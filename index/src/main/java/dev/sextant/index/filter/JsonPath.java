@@ -22,13 +22,24 @@ public final class JsonPath {
         this.steps = Collections.unmodifiableList(steps);
     }
 
-    /** One step of a path: into an object key, through all array elements, or to one element. */
-    private record Step(String key, int index) {
-        static final int ALL = -1;
-        static final int NONE = -2;
+    /**
+     * One step of a path: into an object key ({@code key} set, {@code index} = {@link #NONE}), through all
+     * elements of an array ({@code a[]}: {@code key} null, {@code index} = {@link #ALL}), or to one element
+     * ({@code a[2]}: {@code key} null, {@code index} ≥ 0).
+     */
+    public record Step(String key, int index) {
+        /** The index of a {@code []} step. */
+        public static final int ALL = -1;
+        /** The index of a key step. */
+        public static final int NONE = -2;
 
-        boolean isKey() {
+        public boolean isKey() {
             return key != null;
+        }
+
+        /** A {@code []} step. */
+        public boolean isAll() {
+            return key == null && index == ALL;
         }
     }
 
@@ -142,6 +153,11 @@ public final class JsonPath {
                 walk(node.get(s.index()), at + 1, out);
             }
         }
+    }
+
+    /** The steps in order; the first is always a key. */
+    public List<Step> steps() {
+        return steps;
     }
 
     /** True when the path is a chain of object keys only (no array steps). */
