@@ -8,7 +8,7 @@ import dev.sextant.job.operators.IndexPartition;
 import dev.sextant.job.operators.IndexSettings;
 import dev.sextant.job.operators.MergeTopK;
 import dev.sextant.job.operators.PartitionKeys;
-import dev.sextant.job.operators.PointOpParser;
+import dev.sextant.job.operators.KeyGroupKeys;
 import dev.sextant.job.operators.PointOpRouter;
 import dev.sextant.job.operators.PointStore;
 import dev.sextant.job.operators.RequestPlanner;
@@ -16,7 +16,6 @@ import dev.sextant.job.operators.RequestResolver;
 import dev.sextant.job.operators.Tags;
 import dev.sextant.job.protocol.AckPart;
 import dev.sextant.job.protocol.CollectionChange;
-import dev.sextant.job.protocol.CollectionCommand;
 import dev.sextant.job.protocol.Lookup;
 import dev.sextant.job.protocol.LookupResult;
 import dev.sextant.job.protocol.Outbound;
@@ -26,6 +25,7 @@ import dev.sextant.job.protocol.PlannedRequest;
 import dev.sextant.job.protocol.PointWrite;
 import dev.sextant.job.protocol.RawRecord;
 import dev.sextant.job.protocol.ResolvedRequest;
+import dev.sextant.job.protocol.RoutedOperation;
 import dev.sextant.job.protocol.StoreInput;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,23 +161,20 @@ public final class SextantJob {
             throw new IllegalArgumentException("sextant.request.timeout-ms and sextant.ack.timeout-ms must be > 0");
         }
 
-        // Point operations: envelope → catalog commands | point writes (validated against the catalog).
-        SingleOutputStreamOperator<RawRecord> routed = env
+        // Point operations: envelope → the collection's catalog entry (keyed by collection name), which validates
+        // and stamps every operation on that collection in its Kafka-partition order.
+        SingleOutputStreamOperator<RoutedOperation> routed = env
                 .fromSource(pointSource, WatermarkStrategy.noWatermarks(), "points source")
                 .uid("points-source")
                 .process(new PointOpRouter(deadLetters, maxBytes))
                 .uid("point-op-router").name("PointOpRouter");
-        DataStream<CollectionCommand> commands = routed.getSideOutput(Tags.COMMANDS);
-        SingleOutputStreamOperator<CollectionChange> changes = commands
-                .keyBy(c -> CollectionCatalog.KEY, Types.STRING)
-                .process(new CollectionCatalog(deadLetters))
-                .uid("collection-catalog").name("CollectionCatalog")
-                .setParallelism(1);
-        BroadcastStream<CollectionChange> catalog = changes.broadcast(PointOpParser.CATALOG);
-        SingleOutputStreamOperator<PointWrite> writes = routed
-                .connect(catalog)
-                .process(new PointOpParser(deadLetters, partitionKeys))
-                .uid("point-op-parser").name("PointOpParser");
+        KeyGroupKeys storeKeys = new KeyGroupKeys(MAX_PARALLELISM);
+        SingleOutputStreamOperator<StoreInput> toStore = routed
+                .keyBy(RoutedOperation::collection, Types.STRING)
+                .process(new CollectionCatalog(deadLetters, partitionKeys, storeKeys))
+                .uid("collection-catalog").name("CollectionCatalog");
+        DataStream<CollectionChange> changes = toStore.getSideOutput(Tags.CHANGES);
+        BroadcastStream<CollectionChange> catalog = changes.broadcast(CollectionCatalog.BROADCAST);
 
         // Requests: envelope + catalog checks → plan + example lookups.
         SingleOutputStreamOperator<PlannedRequest> plans = env
@@ -188,15 +185,12 @@ public final class SextantJob {
                 .uid("request-planner").name("RequestPlanner");
         DataStream<Lookup> lookups = plans.getSideOutput(Tags.LOOKUPS);
 
-        // The point store sees every write before the partitions do, and answers lookups.
-        DataStream<StoreInput> storeInput = writes
-                .map(StoreInput::of).returns(StoreInput.class).name("write → store input")
-                .union(lookups.map(StoreInput::of).returns(StoreInput.class).name("lookup → store input"));
-        SingleOutputStreamOperator<PointWrite> stored = storeInput
+        // The point store sees every write (in the catalog's order) before the partitions do, and answers lookups.
+        SingleOutputStreamOperator<PointWrite> stored = toStore
+                .union(lookups.map(StoreInput::of).returns(StoreInput.class).name("lookup → store input"))
                 .keyBy(StoreInput::storeKey, Types.STRING)
-                .connect(catalog)
-                .process(new PointStore())
-                .uid("point-store").name("PointStore");
+                .transform("PointStore", TypeInformation.of(PointWrite.class), new PointStore(storeKeys))
+                .uid("point-store");
         DataStream<LookupResult> lookupResults = stored.getSideOutput(Tags.LOOKUP_RESULTS);
 
         SingleOutputStreamOperator<ResolvedRequest> resolved = plans
@@ -222,8 +216,7 @@ public final class SextantJob {
                 .uid("merge-top-k").name("MergeTopK");
 
         DataStream<AckPart> ackParts = routed.getSideOutput(Tags.ACKS).union(
-                changes.getSideOutput(Tags.ACKS),
-                writes.getSideOutput(Tags.ACKS),
+                toStore.getSideOutput(Tags.ACKS),
                 plans.getSideOutput(Tags.ACKS),
                 stored.getSideOutput(Tags.ACKS),
                 partials.getSideOutput(Tags.ACKS));
@@ -235,8 +228,7 @@ public final class SextantJob {
         responses.union(
                         acks,
                         routed.getSideOutput(Tags.OUTBOUND),
-                        changes.getSideOutput(Tags.OUTBOUND),
-                        writes.getSideOutput(Tags.OUTBOUND),
+                        toStore.getSideOutput(Tags.OUTBOUND),
                         plans.getSideOutput(Tags.OUTBOUND),
                         resolved.getSideOutput(Tags.OUTBOUND))
                 .sinkTo(sink)

@@ -50,6 +50,7 @@ final class RunningJob implements AutoCloseable {
     private final MiniCluster miniCluster;
     private final Configuration options;
     private final Path checkpoints;
+    private final Configuration flinkOverrides;
     private JobClient job;
     private final KafkaProducer<String, String> producer;
     private final Thread consumerThread;
@@ -62,9 +63,10 @@ final class RunningJob implements AutoCloseable {
     record Received(String topic, String key, JsonNode value) {}
 
     private RunningJob(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions, int parallelism,
-            Path checkpoints) throws Exception {
+            Path checkpoints, Configuration flinkOverrides) throws Exception {
         this.kafka = kafka;
         this.miniCluster = miniCluster;
+        this.flinkOverrides = flinkOverrides;
         points = prefix + ".points";
         requests = prefix + ".requests";
         results = prefix + ".results";
@@ -104,7 +106,7 @@ final class RunningJob implements AutoCloseable {
 
     /** Submits the job at {@code parallelism}, restored from {@code savepoint} when it is not null. */
     private JobClient submit(int parallelism, String savepoint) throws Exception {
-        Configuration flinkConf = new Configuration();
+        Configuration flinkConf = new Configuration(flinkOverrides);
         flinkConf.setString("execution.checkpointing.interval", "1 s");
         flinkConf.set(CoreOptions.DEFAULT_PARALLELISM, parallelism);
         if (savepoint != null) {
@@ -128,7 +130,13 @@ final class RunningJob implements AutoCloseable {
 
     static RunningJob start(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions,
             int parallelism, Path checkpoints) throws Exception {
-        return new RunningJob(kafka, miniCluster, prefix, partitions, parallelism, checkpoints);
+        return start(kafka, miniCluster, prefix, partitions, parallelism, checkpoints, new Configuration());
+    }
+
+    /** {@link #start} with Flink settings of the test's own (e.g. {@code pipeline.object-reuse}). */
+    static RunningJob start(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions,
+            int parallelism, Path checkpoints, Configuration flinkOverrides) throws Exception {
+        return new RunningJob(kafka, miniCluster, prefix, partitions, parallelism, checkpoints, flinkOverrides);
     }
 
     private void consume(KafkaConsumer<String, String> consumer) {
@@ -158,6 +166,31 @@ final class RunningJob implements AutoCloseable {
     void sendPoints(String key, String json) {
         producer.send(new ProducerRecord<>(points, key, json));
         producer.flush();
+    }
+
+    /**
+     * Sends point operations back to back, each keyed by its collection (key → value, in order), and flushes once
+     * at the end: nothing waits for an acknowledgment, as a producer that pipelines its writes.
+     */
+    void sendPointsBackToBack(List<Map.Entry<String, String>> keyedOperations) {
+        for (Map.Entry<String, String> op : keyedOperations) {
+            producer.send(new ProducerRecord<>(points, op.getKey(), op.getValue()));
+        }
+        producer.flush();
+    }
+
+    /** Sends a {@code query} request to {@code collection} and waits for its response. */
+    JsonNode query(String requestId, String collection, String body) throws InterruptedException {
+        sendRequest("{\"request_id\":\"" + requestId + "\",\"op\":\"query\",\"collection\":\"" + collection
+                + "\",\"body\":" + body + "}");
+        return awaitKey(requestId).value();
+    }
+
+    /** Sends a {@code query_batch} request to {@code collection} and waits for its response. */
+    JsonNode queryBatch(String requestId, String collection, String body) throws InterruptedException {
+        sendRequest("{\"request_id\":\"" + requestId + "\",\"op\":\"query_batch\",\"collection\":\""
+                + collection + "\",\"body\":" + body + "}");
+        return awaitKey(requestId).value();
     }
 
     /** Sends a request; returns where it landed (the generated id of a request without one derives from it). */

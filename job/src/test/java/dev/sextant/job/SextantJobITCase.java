@@ -1,5 +1,7 @@
 package dev.sextant.job;
 
+import static dev.sextant.job.Responses.assertError;
+import static dev.sextant.job.Responses.assertPoints;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +40,6 @@ class SextantJobITCase {
             .setNumberSlotsPerTaskManager(2)
             .build());
 
-    private static final double TOLERANCE = 1e-4;
     private static final String SHOP_POINTS = """
             {"op":"upsert","collection":"shop","op_id":"u-shop","body":{"points":[
               {"id":1,"vector":[0.05,0.61,0.76,0.74],"payload":{"city":"Berlin","price":10}},
@@ -353,30 +354,10 @@ class SextantJobITCase {
     }
 
     private static JsonNode query(String requestId, String collection, String body) throws InterruptedException {
-        job.sendRequest("{\"request_id\":\"" + requestId + "\",\"op\":\"query\",\"collection\":\"" + collection
-                + "\",\"body\":" + body + "}");
-        return job.awaitKey(requestId).value();
-    }
-
-    private static void assertPoints(JsonNode response, long[] ids, double[] scores) {
-        assertEquals(200, response.path("code").asInt(), response.toString());
-        JsonNode points = response.path("result").path("points");
-        assertEquals(ids.length, points.size(), response.toString());
-        for (int i = 0; i < ids.length; i++) {
-            assertEquals(ids[i], points.get(i).get("id").asLong(), "id at " + i + " in " + response);
-            assertEquals(scores[i], points.get(i).get("score").asDouble(), TOLERANCE, "score at " + i + " in " + response);
-        }
-    }
-
-    private static void assertError(JsonNode response, int code, String contains) {
-        assertEquals(code, response.path("code").asInt(), response.toString());
-        assertTrue(response.at("/status/error").asText().contains(contains), response.toString());
-        assertFalse(response.has("result"), response.toString());
+        return job.query(requestId, collection, body);
     }
 
     private static void assertFailedAck(String opId, int code, String contains) throws InterruptedException {
-        JsonNode ack = job.awaitKey(opId).value();
-        assertEquals(code, ack.path("code").asInt(), ack.toString());
-        assertTrue(ack.at("/status/error").asText().contains(contains), ack.toString());
+        Responses.assertFailedAck(job, opId, code, contains);
     }
 }

@@ -35,7 +35,7 @@ class SextantJobTest {
             }
         }
         for (String uid : new String[] {"points-source", "requests-source", "point-op-router", "collection-catalog",
-                "point-op-parser", "request-planner", "point-store", "request-resolver", "index-partition",
+                "request-planner", "point-store", "request-resolver", "index-partition",
                 "merge-top-k", "ack-collector"}) {
             assertTrue(uids.contains(uid), uid + " in " + uids);
         }

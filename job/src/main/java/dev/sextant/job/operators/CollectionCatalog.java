@@ -1,14 +1,22 @@
 package dev.sextant.job.operators;
 
+import dev.sextant.index.CollectionConfig;
 import dev.sextant.index.QdrantException;
 import dev.sextant.job.kafka.DeadLetterSchema;
+import dev.sextant.job.kafka.PointOpSchema;
+import dev.sextant.job.kafka.PointOpSchema.InvalidOperation;
 import dev.sextant.job.protocol.AckPart;
 import dev.sextant.job.protocol.CatalogEntry;
 import dev.sextant.job.protocol.CollectionChange;
-import dev.sextant.job.protocol.CollectionCommand;
+import dev.sextant.job.protocol.CollectionSweep;
+import dev.sextant.job.protocol.Json;
 import dev.sextant.job.protocol.Outbound;
+import dev.sextant.job.protocol.PointWrite;
+import dev.sextant.job.protocol.RawRecord;
+import dev.sextant.job.protocol.RoutedOperation;
+import dev.sextant.job.protocol.StoreInput;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -17,80 +25,144 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The one authority on which collections exist (design §3). Keyed by the constant {@link #KEY}, so every
- * collection operation meets the same state in one order.
+ * The authority on one collection, keyed by its name (design §3): every operation on the collection, creation,
+ * deletion and point writes alike, meets that collection's entry here, in the order of its Kafka partition. So
+ * an upsert that directly follows its {@code create_collection} is validated against that creation, whatever
+ * the other stages have heard by then.
  *
- * <p>A create of a name that exists is rejected (409 "Wrong input: Collection `c` already exists!"), a delete
- * of a name that does not is rejected (404 "Not found: Collection `c` doesn't exist!"); a rejection becomes a
- * dead letter ({@link Tags#OUTBOUND}) and a failed acknowledgment ({@link Tags#ACKS}). An accepted change gets
- * the next incarnation number (creates) or names the incarnation it ends (deletes) and goes out as a
- * {@link CollectionChange}, broadcast to every stage that keeps a catalog; those stages acknowledge it.
+ * <ul>
+ *   <li>{@code create_collection}: the body's {@code vectors} are validated (400/422) and a live collection is
+ *       refused (409 "Wrong input: Collection `c` already exists!"); otherwise the entry gets the next
+ *       incarnation and a {@link CollectionChange} goes out ({@link Tags#CHANGES}, broadcast to the request
+ *       planner and the index partitions).</li>
+ *   <li>{@code delete_collection}: a missing collection is refused (404 "Not found: Collection `c` doesn't
+ *       exist!"); otherwise the entry becomes a tombstone of its incarnation, the change goes out, and a
+ *       {@link CollectionSweep} per key group goes to the point store (main output), in order with the writes
+ *       emitted before it.</li>
+ *   <li>{@code upsert} / {@code delete}: validated as a whole against the entry (404 when the collection does not
+ *       exist, 400 for a bad body) and emitted as one {@link PointWrite} per point (main output, to the point
+ *       store keyed by {@code collection \0 id}), stamped with the incarnation, the partition and the
+ *       operation's point count; an operation of no points is acknowledged at once.</li>
+ * </ul>
+ * A refusal is a dead letter ({@link Tags#OUTBOUND}) and, with an {@code op_id}, a failed acknowledgment
+ * ({@link Tags#ACKS}).
  *
- * <p>State: the live collections ({@link #COLLECTIONS}) and the next incarnation ({@link #NEXT_INCARNATION});
- * both live as long as the job.
+ * <p>State: {@link #ENTRY} per collection name, the live entry or the tombstone of the last deleted incarnation,
+ * kept for the life of the job so that incarnations of a name keep increasing across delete and re-create.
  */
-public final class CollectionCatalog extends KeyedProcessFunction<String, CollectionCommand, CollectionChange> {
+public final class CollectionCatalog extends KeyedProcessFunction<String, RoutedOperation, StoreInput> {
     private static final long serialVersionUID = 1L;
 
-    /** The single key every command is keyed by. */
-    public static final String KEY = "catalog";
+    /** The collection's entry (live, or the tombstone of its last incarnation). */
+    public static final ValueStateDescriptor<CatalogEntry> ENTRY = new ValueStateDescriptor<>("entry", CatalogEntry.class);
 
-    public static final MapStateDescriptor<String, CatalogEntry> COLLECTIONS =
-            new MapStateDescriptor<>("collections", String.class, CatalogEntry.class);
-    public static final ValueStateDescriptor<Long> NEXT_INCARNATION =
-            new ValueStateDescriptor<>("next incarnation", Long.class);
+    /** The catalog as the other stages keep it (broadcast state, collection name → entry). */
+    public static final MapStateDescriptor<String, CatalogEntry> BROADCAST =
+            new MapStateDescriptor<>("catalog", String.class, CatalogEntry.class);
 
     private final String deadLetterTopic;
-    private transient MapState<String, CatalogEntry> collections;
-    private transient ValueState<Long> nextIncarnation;
+    private final PartitionKeys partitions;
+    private final KeyGroupKeys storeKeys;
+    private transient ValueState<CatalogEntry> entry;
+    private transient ConfigCache configs;
     private transient Counter deadLetters;
+    private transient Counter pointWrites;
 
-    public CollectionCatalog(String deadLetterTopic) {
+    /**
+     * @param partitions where each point lives
+     * @param storeKeys the keys that reach every point-store subtask (the store's max parallelism)
+     */
+    public CollectionCatalog(String deadLetterTopic, PartitionKeys partitions, KeyGroupKeys storeKeys) {
         this.deadLetterTopic = deadLetterTopic;
+        this.partitions = partitions;
+        this.storeKeys = storeKeys;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        collections = getRuntimeContext().getMapState(COLLECTIONS);
-        nextIncarnation = getRuntimeContext().getState(NEXT_INCARNATION);
+        entry = getRuntimeContext().getState(ENTRY);
+        configs = new ConfigCache();
         deadLetters = getRuntimeContext().getMetricGroup().counter("deadLetters");
+        pointWrites = getRuntimeContext().getMetricGroup().counter("pointWrites");
     }
 
     @Override
-    public void processElement(CollectionCommand command, Context ctx, Collector<CollectionChange> out)
-            throws Exception {
-        CatalogEntry existing = collections.get(command.collection());
-        if (command.create()) {
-            if (existing != null) {
-                // Create of a live collection: Qdrant's 409, the existing collection is untouched.
-                reject(command, QdrantException.conflict(
-                        "Wrong input: Collection `" + command.collection() + "` already exists!"), ctx);
-                return;
+    public void processElement(RoutedOperation routed, Context ctx, Collector<StoreInput> out) throws Exception {
+        String opId = routed.opId();
+        try {
+            PointOpSchema.PointOp op = PointOpSchema.parse(routed.record().value());
+            opId = op.opId();
+            switch (op.op()) {
+                case PointOpSchema.CREATE_COLLECTION -> create(op, ctx);
+                case PointOpSchema.DELETE_COLLECTION -> drop(op, ctx, out);
+                default -> write(op, ctx, out);
             }
-            long incarnation = nextIncarnation.value() == null ? 1 : nextIncarnation.value();
-            nextIncarnation.update(incarnation + 1);
-            CatalogEntry entry = new CatalogEntry(command.collection(), incarnation, command.configJson(), false);
-            collections.put(command.collection(), entry);
-            out.collect(new CollectionChange(entry, command.opId()));
-        } else {
-            if (existing == null) {
-                // Delete of a collection that does not exist (or no longer).
-                reject(command, QdrantException.collectionNotFound(command.collection()), ctx);
-                return;
-            }
-            collections.remove(command.collection());
-            CatalogEntry tombstone = new CatalogEntry(command.collection(), existing.incarnation(), null, true);
-            out.collect(new CollectionChange(tombstone, command.opId()));
+        } catch (InvalidOperation e) {
+            reject(routed.record(), e.opId(), e.error(), ctx);
+        } catch (QdrantException e) {
+            reject(routed.record(), opId, e, ctx);
+        } catch (RuntimeException e) {
+            // A bug must not stop the job on one record either; report it like bad input, with its type.
+            reject(routed.record(), opId, new QdrantException(500, "Service internal error: " + e), ctx);
         }
     }
 
-    private void reject(CollectionCommand command, QdrantException error, Context ctx) {
+    private void create(PointOpSchema.PointOp op, Context ctx) throws Exception {
+        if (op.body() == null) {
+            throw QdrantException.badRequest("Format error in JSON body: missing field `body`");
+        }
+        CollectionConfig config = CollectionConfig.fromJson(op.body());
+        CatalogEntry current = entry.value();
+        if (current != null && !current.deleted()) {
+            // Create of a live collection: Qdrant's 409, the existing collection is untouched.
+            throw QdrantException.conflict("Wrong input: Collection `" + op.collection() + "` already exists!");
+        }
+        long incarnation = current == null ? 1 : current.incarnation() + 1;
+        CatalogEntry created = new CatalogEntry(op.collection(), incarnation, Json.write(config.toJson()), false);
+        entry.update(created);
+        ctx.output(Tags.CHANGES, new CollectionChange(created, op.opId()));
+    }
+
+    private void drop(PointOpSchema.PointOp op, Context ctx, Collector<StoreInput> out) throws Exception {
+        CatalogEntry current = entry.value();
+        if (current == null || current.deleted()) {
+            throw QdrantException.collectionNotFound(op.collection());
+        }
+        CatalogEntry tombstone = new CatalogEntry(op.collection(), current.incarnation(), null, true);
+        entry.update(tombstone);
+        ctx.output(Tags.CHANGES, new CollectionChange(tombstone, op.opId()));
+        // Through the keyed input, so every store subtask clears the points after the writes emitted before.
+        for (int g = 0; g < storeKeys.keyGroups(); g++) {
+            out.collect(StoreInput.of(new CollectionSweep(storeKeys.key(g), g, op.collection(), current.incarnation(),
+                    op.opId())));
+        }
+    }
+
+    private void write(PointOpSchema.PointOp op, Context ctx, Collector<StoreInput> out) throws Exception {
+        CatalogEntry current = entry.value();
+        CollectionConfig config = configs.config(current);
+        if (config == null) {
+            throw QdrantException.collectionNotFound(op.collection());
+        }
+        List<PointWrite> writes = op.op().equals(PointOpSchema.UPSERT)
+                ? PointOpBodies.upserts(op, current, config, partitions)
+                : PointOpBodies.deletes(op, current, partitions);
+        if (writes.isEmpty() && op.opId() != null) {
+            // Nothing to apply: the operation is complete now.
+            ctx.output(Tags.ACKS, AckPart.empty(op.opId()));
+        }
+        pointWrites.inc(writes.size());
+        for (PointWrite w : writes) {
+            out.collect(StoreInput.of(w));
+        }
+    }
+
+    private void reject(RawRecord record, String opId, QdrantException error, Context ctx) {
         deadLetters.inc();
-        var src = command.source();
-        ctx.output(Tags.OUTBOUND, new Outbound(deadLetterTopic, src.position(),
-                DeadLetterSchema.of(src, error.code(), error.getMessage(), command.opId())));
-        if (command.opId() != null) {
-            ctx.output(Tags.ACKS, AckPart.failed(command.opId(), error.code(), error.getMessage()));
+        ctx.output(Tags.OUTBOUND, new Outbound(deadLetterTopic, record.position(),
+                DeadLetterSchema.of(record, error.code(), error.getMessage(), opId)));
+        if (opId != null) {
+            ctx.output(Tags.ACKS, AckPart.failed(opId, error.code(), error.getMessage()));
         }
     }
 }

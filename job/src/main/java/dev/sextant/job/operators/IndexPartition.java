@@ -272,7 +272,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         recountPoints();
         // Creations need nothing here: a partition starts a collection's index on its first write.
         if (change.opId() != null) {
-            output.collect(Tags.ACKS, new StreamRecord<>(AckPart.stageApplied(change.opId(), STAGE, parallelism)));
+            output.collect(Tags.ACKS, new StreamRecord<>(
+                    AckPart.stageApplied(change.opId(), STAGE, change.ackStages(), parallelism)));
         }
     }
 

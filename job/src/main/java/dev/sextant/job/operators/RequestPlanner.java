@@ -107,7 +107,7 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
                 ref = new RequestRef(ticket, ref.requestId(), replyTo, received);
             }
             RequestSchema.Request request = RequestSchema.envelope(root);
-            plan(ref, request, ctx.getBroadcastState(PointOpParser.CATALOG), ctx, out);
+            plan(ref, request, ctx.getBroadcastState(CollectionCatalog.BROADCAST), ctx, out);
         } catch (QdrantException e) {
             respondError(ref, e.code(), e.getMessage(), ctx);
         } catch (RuntimeException e) {
@@ -164,9 +164,9 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
     @Override
     public void processBroadcastElement(CollectionChange change, Context ctx, Collector<PlannedRequest> out)
             throws Exception {
-        ctx.getBroadcastState(PointOpParser.CATALOG).put(change.collection(), change.entry());
+        ctx.getBroadcastState(CollectionCatalog.BROADCAST).put(change.collection(), change.entry());
         if (change.opId() != null) {
-            ctx.output(Tags.ACKS, AckPart.stageApplied(change.opId(), STAGE, parallelism));
+            ctx.output(Tags.ACKS, AckPart.stageApplied(change.opId(), STAGE, change.ackStages(), parallelism));
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.sextant.job.operators;
 
 import dev.sextant.job.protocol.AckPart;
-import dev.sextant.job.protocol.CollectionCommand;
+import dev.sextant.job.protocol.CollectionChange;
 import dev.sextant.job.protocol.Lookup;
 import dev.sextant.job.protocol.LookupResult;
 import dev.sextant.job.protocol.Outbound;
@@ -18,9 +18,9 @@ public final class Tags {
     /** Parts of acknowledgments, for {@code AckCollector}. */
     public static final OutputTag<AckPart> ACKS = new OutputTag<>("ack-parts", TypeInformation.of(AckPart.class));
 
-    /** Collection operations, for {@code CollectionCatalog}. */
-    public static final OutputTag<CollectionCommand> COMMANDS =
-            new OutputTag<>("collection-commands", TypeInformation.of(CollectionCommand.class));
+    /** Accepted collection changes, broadcast from {@code CollectionCatalog} to the planner and the partitions. */
+    public static final OutputTag<CollectionChange> CHANGES =
+            new OutputTag<>("collection-changes", TypeInformation.of(CollectionChange.class));
 
     /** Example-point lookups, for {@code PointStore}. */
     public static final OutputTag<Lookup> LOOKUPS = new OutputTag<>("lookups", TypeInformation.of(Lookup.class));

@@ -5,7 +5,7 @@ package dev.sextant.job.protocol;
  *
  * <p>An operation completes when {@code groups} distinct groups have each reported {@code expected} parts: an
  * upsert of N points is one group {@code "points"} of N parts (one per point applied in its index partition);
- * a collection change is one group per receiving stage, each of that stage's parallelism. A part with a
+ * a collection change is one group per acknowledging stage, each of that stage's parallelism. A part with a
  * non-zero {@code code} ends the operation at once with that error.
  *
  * @param count parts carried by this message (1, or 0 for an operation with nothing to apply)
@@ -21,12 +21,12 @@ public record AckPart(String opId, String group, int groups, int expected, int c
         return new AckPart(opId, POINTS, 1, opPoints, 1, 0, null);
     }
 
-    /** The stages that receive every collection change: parser, store, planner, partition. */
-    public static final int CATALOG_STAGES = 4;
-
-    /** One subtask of {@code stage} (of {@code parallelism}) applied a collection change. */
-    public static AckPart stageApplied(String opId, String stage, int parallelism) {
-        return new AckPart(opId, stage, CATALOG_STAGES, parallelism, 1, 0, null);
+    /**
+     * One subtask of {@code stage} (of {@code parallelism}) applied an operation that {@code stages} stages
+     * acknowledge (for a collection change, {@link CollectionChange#ackStages()}).
+     */
+    public static AckPart stageApplied(String opId, String stage, int stages, int parallelism) {
+        return new AckPart(opId, stage, stages, parallelism, 1, 0, null);
     }
 
     /** An operation that completes without any part (e.g. an upsert of no points). */

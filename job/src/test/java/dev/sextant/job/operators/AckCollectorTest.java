@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sextant.job.protocol.AckPart;
+import dev.sextant.job.protocol.CollectionChange;
 import dev.sextant.job.protocol.Outbound;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -45,13 +46,14 @@ class AckCollectorTest {
 
     @Test
     void aCollectionChangeIsCompleteWhenEveryStageSubtaskApplied() throws Exception {
-        for (String stage : List.of(PointOpParser.STAGE, PointStore.STAGE, RequestPlanner.STAGE)) {
-            harness.processElement(AckPart.stageApplied("c", stage, 2), 0);
-            harness.processElement(AckPart.stageApplied("c", stage, 2), 0);
+        int stages = CollectionChange.DELETE_ACK_STAGES;
+        for (String stage : List.of(PointStore.STAGE, RequestPlanner.STAGE)) {
+            harness.processElement(AckPart.stageApplied("c", stage, stages, 2), 0);
+            harness.processElement(AckPart.stageApplied("c", stage, stages, 2), 0);
         }
-        harness.processElement(AckPart.stageApplied("c", IndexPartition.STAGE, 2), 0);
+        harness.processElement(AckPart.stageApplied("c", IndexPartition.STAGE, stages, 2), 0);
         assertTrue(harness.extractOutputValues().isEmpty()); // one partition subtask is still missing
-        harness.processElement(AckPart.stageApplied("c", IndexPartition.STAGE, 2), 0);
+        harness.processElement(AckPart.stageApplied("c", IndexPartition.STAGE, stages, 2), 0);
         assertEquals(1, harness.extractOutputValues().size());
         assertEquals("{\"op_id\":\"c\",\"status\":\"completed\"}", harness.extractOutputValues().get(0).value());
     }

@@ -2,6 +2,7 @@ package dev.sextant.job.operators;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sextant.index.PointId;
+import dev.sextant.job.kafka.PointOpSchema;
 import dev.sextant.job.protocol.CatalogEntry;
 import dev.sextant.job.protocol.CollectionChange;
 import dev.sextant.job.protocol.Json;
@@ -9,6 +10,7 @@ import dev.sextant.job.protocol.Outbound;
 import dev.sextant.job.protocol.PointWrite;
 import dev.sextant.job.protocol.RawRecord;
 import dev.sextant.job.protocol.RequestRef;
+import dev.sextant.job.protocol.RoutedOperation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -37,6 +39,7 @@ final class Fixtures {
     static final CatalogEntry SHOP_2 = new CatalogEntry(SHOP, 2, "{\"size\":3,\"distance\":\"Dot\"}", false);
 
     static final PartitionKeys KEYS = new PartitionKeys(4, 128);
+    static final KeyGroupKeys STORE_KEYS = new KeyGroupKeys(128);
 
     static RawRecord record(String topic, long offset, String value) {
         return new RawRecord(topic, 0, offset, 1_000L, null, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
@@ -44,6 +47,12 @@ final class Fixtures {
 
     static RawRecord pointOp(long offset, String value) {
         return record(POINTS_TOPIC, offset, value);
+    }
+
+    /** A point operation as the router passes it on (its envelope read). */
+    static RoutedOperation routed(long offset, String value) {
+        PointOpSchema.Header h = PointOpSchema.peek(value.getBytes(StandardCharsets.UTF_8));
+        return new RoutedOperation(h.op(), h.collection(), h.opId(), pointOp(offset, value));
     }
 
     static RawRecord request(long offset, String value) {

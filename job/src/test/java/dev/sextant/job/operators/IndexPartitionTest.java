@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sextant.index.PointId;
 import dev.sextant.job.protocol.AckPart;
 import dev.sextant.job.protocol.CatalogEntry;
+import dev.sextant.job.protocol.CollectionChange;
 import dev.sextant.job.protocol.Hit;
 import dev.sextant.job.protocol.PartialResult;
 import dev.sextant.job.protocol.PartitionInput;
@@ -91,7 +92,7 @@ class IndexPartitionTest {
         assertEquals(2, p.limits()[0]);
 
         List<AckPart> acks = side(harness, Tags.ACKS);
-        assertEquals(AckPart.stageApplied("create-shop", IndexPartition.STAGE, 1), acks.get(0));
+        assertEquals(AckPart.stageApplied("create-shop", IndexPartition.STAGE, CollectionChange.CREATE_ACK_STAGES, 1), acks.get(0));
         assertEquals(6, acks.stream().filter(a -> a.equals(AckPart.point("u", 6))).count());
     }
 

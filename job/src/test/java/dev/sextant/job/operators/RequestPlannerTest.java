@@ -36,7 +36,7 @@ class RequestPlannerTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
-                new RequestPlanner(RESULTS, MAX_BYTES, topic -> !topic.equals("missing")), PointOpParser.CATALOG);
+                new RequestPlanner(RESULTS, MAX_BYTES, topic -> !topic.equals("missing")), CollectionCatalog.BROADCAST);
         harness.processBroadcastElement(SHOP_CREATED, 0);
         harness.processBroadcastElement(new CollectionChange(BOOKS, null), 0);
     }
@@ -68,7 +68,7 @@ class RequestPlannerTest {
         List<Lookup> lookups = side(harness, Tags.LOOKUPS);
         assertEquals(List.of(PointId.of(1), PointId.of(2)), lookups.stream().map(Lookup::id).toList());
         lookups.forEach(l -> assertEquals(1, l.incarnation()));
-        assertEquals(List.of(AckPart.stageApplied("create-shop", RequestPlanner.STAGE, 1)), side(harness, Tags.ACKS));
+        assertEquals(List.of(AckPart.stageApplied("create-shop", RequestPlanner.STAGE, CollectionChange.CREATE_ACK_STAGES, 1)), side(harness, Tags.ACKS));
     }
 
     @Test

@@ -97,7 +97,7 @@ class RequestResolverTest {
         assertEquals("r-t1", out.key());
         JsonNode r = json(out);
         assertEquals(404, r.get("code").asInt());
-        assertEquals("No point with id 3 found", r.at("/status/error").asText());
+        assertEquals("Not found: No point with id 3 found", r.at("/status/error").asText());
         assertNothingLeft();
     }
 
@@ -124,7 +124,7 @@ class RequestResolverTest {
         harness.processElement2(missing(7), 0);
         harness.processElement2(missing(8), 0);
         JsonNode r = json(side(harness, Tags.OUTBOUND).get(0));
-        assertEquals("No point with id 7 found", r.at("/status/error").asText());
+        assertEquals("Not found: No point with id 7 found", r.at("/status/error").asText());
         assertNothingLeft();
     }
 }

@@ -1,0 +1,18 @@
+package dev.sextant.job.protocol;
+
+/**
+ * An operation on every stored point of a collection (a collection deletion), sent to {@code PointStore}
+ * through its keyed input rather than a broadcast, so that it stays in order with the writes the catalog
+ * emitted before and after it.
+ *
+ * <p>The catalog emits one copy per key group, each under a key of that key group ({@code storeKey}); every
+ * store subtask receives the copies of the key groups it owns, all after the earlier writes of the same
+ * catalog subtask, and acts on the copy of its first key group only.
+ *
+ * @param storeKey the routing key of this copy (a key of key group {@code keyGroup}, never a point's key)
+ * @param keyGroup the key group this copy is addressed to
+ * @param incarnation the incarnation the operation applies to; points of other incarnations are left alone
+ *     (older ones are already gone, newer ones cannot exist yet)
+ * @param opId the operation's {@code op_id}, or null
+ */
+public record CollectionSweep(String storeKey, int keyGroup, String collection, long incarnation, String opId) {}

@@ -1,0 +1,43 @@
+package dev.sextant.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Assertions on responses and acknowledgments read from the job's output topics. */
+final class Responses {
+    private Responses() {}
+
+    static final double TOLERANCE = 1e-4;
+
+    /** A 200 response whose points are exactly {@code ids} (in order) with {@code scores} (within 1e-4). */
+    static void assertPoints(JsonNode response, long[] ids, double[] scores) {
+        assertEquals(200, response.path("code").asInt(), response.toString());
+        assertHits(response.path("result").path("points"), ids, scores, response);
+    }
+
+    /** One result (a {@code {"points": [...]}} object) of a response. */
+    static void assertHits(JsonNode points, long[] ids, double[] scores, JsonNode response) {
+        assertEquals(ids.length, points.size(), response.toString());
+        for (int i = 0; i < ids.length; i++) {
+            assertEquals(ids[i], points.get(i).get("id").asLong(), "id at " + i + " in " + response);
+            assertEquals(scores[i], points.get(i).get("score").asDouble(), TOLERANCE, "score at " + i + " in " + response);
+        }
+    }
+
+    /** An error response with {@code code} whose message contains {@code contains}, and no result. */
+    static void assertError(JsonNode response, int code, String contains) {
+        assertEquals(code, response.path("code").asInt(), response.toString());
+        assertTrue(response.at("/status/error").asText().contains(contains), response.toString());
+        assertFalse(response.has("result"), response.toString());
+    }
+
+    /** A failed acknowledgment of {@code opId} with {@code code} whose message contains {@code contains}. */
+    static void assertFailedAck(RunningJob job, String opId, int code, String contains) throws InterruptedException {
+        JsonNode ack = job.awaitKey(opId).value();
+        assertEquals(code, ack.path("code").asInt(), ack.toString());
+        assertTrue(ack.at("/status/error").asText().contains(contains), ack.toString());
+    }
+}

@@ -1,0 +1,258 @@
+package dev.sextant.job;
+
+import static dev.sextant.job.Responses.assertError;
+import static dev.sextant.job.Responses.assertHits;
+import static dev.sextant.job.Responses.assertPoints;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sextant.embedded.EmbeddedKafka;
+import dev.sextant.index.PointId;
+import dev.sextant.job.operators.PartitionKeys;
+import dev.sextant.job.protocol.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The streaming guarantees of the job, each one a test, through Kafka and the MiniCluster with P = 4 partitions at
+ * parallelism 2: operations on a collection apply in the order of their Kafka partition (no create → write race),
+ * overwritten and deleted points never come back, partitions without points answer, ties are broken by id
+ * identically everywhere.
+ *
+ * <p>One job serves all tests, each on its own collections, and it runs with {@code pipeline.object-reuse}
+ * enabled: chained operators then hand each other the very same objects, so an operator that mutated a message
+ * it had passed on (or a request another one reads) would change the exact results asserted here.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StreamingSemanticsITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static final int PARTITIONS = 4;
+    private static final int PARALLELISM = 2;
+    private static final PartitionKeys KEYS = new PartitionKeys(PARTITIONS, SextantJob.MAX_PARALLELISM);
+
+    private static EmbeddedKafka kafka;
+    private static RunningJob job;
+
+    @BeforeAll
+    static void start(@InjectMiniCluster MiniCluster miniCluster) throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "it", "streaming-" + System.nanoTime())).toAbsolutePath();
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        Configuration flink = new Configuration();
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        job = RunningJob.start(kafka, miniCluster, "ss", PARTITIONS, PARALLELISM, dir.resolve("checkpoints"), flink);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (job != null) {
+                job.close();
+            }
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    /**
+     * The create → write race (design §3): six collections each get create → upsert → delete_collection → create
+     * (another dimension) → upsert → delete → upsert, all produced back to back without waiting for any
+     * acknowledgment, one Kafka partition per collection. Every operation applies against the incarnation created
+     * right before it: all acknowledgments complete, nothing is dead-lettered, and exactly the last incarnation's
+     * points are there.
+     */
+    @Test
+    @Order(1)
+    void operationsOnACollectionApplyInTheOrderOfItsKafkaPartition() throws Exception {
+        List<String> collections = IntStream.range(0, 6).mapToObj(i -> "race-" + i).toList();
+        List<Map.Entry<String, String>> ops = new ArrayList<>();
+        List<String> opIds = new ArrayList<>();
+        String[] steps = {
+            "{\"op\":\"create_collection\",\"collection\":\"%s\",\"op_id\":\"%s\",\"body\":{\"vectors\":{\"size\":2,\"distance\":\"Dot\"}}}",
+            "{\"op\":\"upsert\",\"collection\":\"%s\",\"op_id\":\"%s\",\"body\":{\"points\":["
+                    + IntStream.rangeClosed(1, 6).mapToObj(i -> "{\"id\":" + i + ",\"vector\":[" + i + ",0]}")
+                            .collect(Collectors.joining(",")) + "]}}",
+            "{\"op\":\"delete_collection\",\"collection\":\"%s\",\"op_id\":\"%s\"}",
+            "{\"op\":\"create_collection\",\"collection\":\"%s\",\"op_id\":\"%s\",\"body\":{\"vectors\":{\"size\":3,\"distance\":\"Dot\"}}}",
+            "{\"op\":\"upsert\",\"collection\":\"%s\",\"op_id\":\"%s\",\"body\":{\"points\":["
+                    + IntStream.rangeClosed(4, 9).mapToObj(i -> "{\"id\":" + i + ",\"vector\":[0,0," + i + "]}")
+                            .collect(Collectors.joining(",")) + "]}}",
+            "{\"op\":\"delete\",\"collection\":\"%s\",\"op_id\":\"%s\",\"body\":{\"points\":[9]}}",
+            "{\"op\":\"upsert\",\"collection\":\"%s\",\"op_id\":\"%s\",\"body\":{\"points\":[{\"id\":5,\"vector\":[0,0,50]}]}}",
+        };
+        for (int step = 0; step < steps.length; step++) {
+            for (String c : collections) {
+                String opId = c + "-step-" + step;
+                ops.add(Map.entry(c, steps[step].formatted(c, opId)));
+                opIds.add(opId);
+            }
+        }
+        job.sendPointsBackToBack(ops);
+        for (String opId : opIds) {
+            job.awaitCompleted(opId);
+        }
+        for (String c : collections) {
+            assertPoints(job.query(c + "-q", c, "{\"query\":[0,0,1]}"),
+                    new long[] {5, 8, 7, 6, 4}, new double[] {50, 8, 7, 6, 4});
+            // points of the first incarnation are gone, also as examples
+            assertError(job.query(c + "-q-old", c, "{\"query\":1}"), 404, "No point with id 1 found");
+        }
+        assertTrue(job.deadLetters().stream().noneMatch(d -> d.path("op_id").asText().startsWith("race-")),
+                job.deadLetters().toString());
+    }
+
+    /** Overwrites of one point in quick succession: after the last one's acknowledgment only it is visible. */
+    @Test
+    @Order(2)
+    void anOverwrittenPointIsNeverReturnedWithItsOldVectorOrPayload() throws Exception {
+        createCollection("over", "{\"size\":2,\"distance\":\"Dot\"}");
+        List<Map.Entry<String, String>> ops = new ArrayList<>();
+        ops.add(Map.entry("over", upsert("over", "over-0", "{\"id\":2,\"vector\":[0,1],\"payload\":{\"v\":100}}")));
+        for (int v = 1; v <= 20; v++) {
+            ops.add(Map.entry("over", upsert("over", "over-" + v,
+                    "{\"id\":1,\"vector\":[1," + v + "],\"payload\":{\"v\":" + v + "}}")));
+        }
+        job.sendPointsBackToBack(ops);
+        job.awaitCompleted("over-20");
+        JsonNode r = job.query("over-q", "over", """
+                {"query":[0,1],"with_payload":true,"with_vector":true}""");
+        assertPoints(r, new long[] {1, 2}, new double[] {20, 1});
+        assertEquals(Json.readTrusted("{\"v\":20}"), r.at("/result/points/0/payload"));
+        assertEquals(Json.readTrusted("[1.0,20.0]"), r.at("/result/points/0/vector"));
+        // no old payload is left for a filter to find, in the index or in the store (as an example)
+        assertPoints(job.query("over-q-old", "over", """
+                {"query":[0,1],"filter":{"must":{"key":"v","range":{"lt":20}}}}"""), new long[0], new double[0]);
+        // as an example, point 1 is its last version: [1,20]·[0,1] = 20
+        assertPoints(job.query("over-q-example", "over", "{\"query\":1}"), new long[] {2}, new double[] {20});
+    }
+
+    @Test
+    @Order(3)
+    void aDeletedPointIsNeverReturnedAndAsAnExampleGives404() throws Exception {
+        createCollection("del", "{\"size\":2,\"distance\":\"Dot\"}");
+        job.sendPointsBackToBack(List.of(
+                Map.entry("del", upsert("del", "del-u", "{\"id\":1,\"vector\":[1,0]},{\"id\":2,\"vector\":[2,0]},"
+                        + "{\"id\":3,\"vector\":[3,0]},{\"id\":4,\"vector\":[4,0]}")),
+                Map.entry("del", "{\"op\":\"delete\",\"collection\":\"del\",\"op_id\":\"del-d\",\"body\":{\"points\":[2,4]}}")));
+        job.awaitCompleted("del-u");
+        job.awaitCompleted("del-d");
+        assertPoints(job.query("del-q", "del", "{\"query\":[1,0]}"), new long[] {3, 1}, new double[] {3, 1});
+        assertPoints(job.query("del-q-id", "del", """
+                {"query":[1,0],"filter":{"must":{"has_id":[2,4]}}}"""), new long[0], new double[0]);
+        assertError(job.query("del-q-example", "del", """
+                {"query":{"recommend":{"positive":[3,2]}}}"""), 404, "Not found: No point with id 2 found");
+        assertError(job.query("del-q-nearest", "del", "{\"query\":4}"), 404, "Not found: No point with id 4 found");
+    }
+
+    /**
+     * A collection whose one point lives in a partition of subtask 0: subtask 1 owns none of its points and still
+     * answers (the merge waits for both). An empty collection answers a batch with one empty result per search.
+     */
+    @Test
+    @Order(4)
+    void partitionsWithoutPointsStillAnswer() throws Exception {
+        Set<Integer> ownedBy0 = Arrays.stream(KEYS.ownedKeys(PARALLELISM, 0)).boxed().collect(Collectors.toSet());
+        long id = 1;
+        while (!ownedBy0.contains(KEYS.key(KEYS.partitionOf("lonely", PointId.of(id))))) {
+            id++;
+        }
+        createCollection("lonely", "{\"size\":2,\"distance\":\"Dot\"}");
+        job.sendPoints("lonely", upsert("lonely", "lonely-u", "{\"id\":" + id + ",\"vector\":[1,1]}"));
+        job.awaitCompleted("lonely-u");
+        assertPoints(job.query("lonely-q", "lonely", "{\"query\":[1,0]}"), new long[] {id}, new double[] {1});
+
+        createCollection("empty", "{\"size\":2,\"distance\":\"Dot\"}");
+        assertPoints(job.query("empty-q", "empty", "{\"query\":[1,0]}"), new long[0], new double[0]);
+        JsonNode batch = job.queryBatch("empty-batch", "empty", """
+                {"searches":[{"query":[1,0]},{"query":[0,1],"limit":3,"offset":2},{"filter":{"must":{"key":"a","match":{"value":1}}}}]}""");
+        assertEquals(200, batch.path("code").asInt(), batch.toString());
+        assertEquals(3, batch.path("result").size(), batch.toString());
+        for (JsonNode result : batch.path("result")) {
+            assertEquals(0, result.path("points").size(), batch.toString());
+        }
+    }
+
+    /**
+     * Twelve points with the same vector, so every score ties, spread over all four partitions and both subtasks:
+     * pages with different offsets are consecutive, disjoint slices of the one order by id, whether asked one by
+     * one or in a batch.
+     */
+    @Test
+    @Order(5)
+    void tiesAreBrokenByIdAcrossPartitionsAndPages() throws Exception {
+        Set<Integer> partitions = new TreeSet<>();
+        StringBuilder points = new StringBuilder();
+        for (long id = 1; id <= 12; id++) {
+            partitions.add(KEYS.partitionOf("ties", PointId.of(id)));
+            points.append(id == 1 ? "" : ",").append("{\"id\":").append(id).append(",\"vector\":[1,1]}");
+        }
+        assertEquals(Set.of(0, 1, 2, 3), partitions, "the tied points must live in every partition");
+        createCollection("ties", "{\"size\":2,\"distance\":\"Dot\"}");
+        job.sendPoints("ties", upsert("ties", "ties-u", points.toString()));
+        job.awaitCompleted("ties-u");
+        for (int page = 0; page < 3; page++) {
+            long[] ids = LongRange.of(page * 4 + 1, page * 4 + 4);
+            assertPoints(job.query("ties-q-" + page, "ties", "{\"query\":[1,1],\"limit\":4,\"offset\":" + page * 4 + "}"),
+                    ids, new double[] {2, 2, 2, 2});
+        }
+        JsonNode batch = job.queryBatch("ties-batch", "ties", """
+                {"searches":[{"query":[1,1],"limit":5,"offset":7},{"query":[1,1],"limit":3,"offset":0},
+                             {"query":[1,1],"limit":4,"offset":3}]}""");
+        assertEquals(200, batch.path("code").asInt(), batch.toString());
+        assertHits(batch.at("/result/0/points"), LongRange.of(8, 12), new double[] {2, 2, 2, 2, 2}, batch);
+        assertHits(batch.at("/result/1/points"), LongRange.of(1, 3), new double[] {2, 2, 2}, batch);
+        assertHits(batch.at("/result/2/points"), LongRange.of(4, 7), new double[] {2, 2, 2, 2}, batch);
+    }
+
+    @Test
+    @Order(100)
+    void jobNeverRestarted() throws Exception {
+        job.assertNeverRestarted();
+    }
+
+    private static void createCollection(String name, String vectors) throws InterruptedException {
+        job.sendPoints(name, "{\"op\":\"create_collection\",\"collection\":\"" + name + "\",\"op_id\":\"create-" + name
+                + "\",\"body\":{\"vectors\":" + vectors + "}}");
+        job.awaitCompleted("create-" + name);
+    }
+
+    private static String upsert(String collection, String opId, String points) {
+        return "{\"op\":\"upsert\",\"collection\":\"" + collection + "\",\"op_id\":\"" + opId
+                + "\",\"body\":{\"points\":[" + points + "]}}";
+    }
+
+    /** Inclusive ranges of ids. */
+    private static final class LongRange {
+        static long[] of(long from, long to) {
+            return java.util.stream.LongStream.rangeClosed(from, to).toArray();
+        }
+    }
+}
