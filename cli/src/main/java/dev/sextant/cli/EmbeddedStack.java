@@ -156,8 +156,10 @@ public final class EmbeddedStack implements AutoCloseable {
                 ? EmbeddedKafka.start(config.kafkaDir())
                 : EmbeddedKafka.start(config.kafkaDir(), config.kafkaPort(), config.controllerPort());
         settings.set(SextantOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        kafka.createTopics(config.topicPartitions(),
-                pointsTopic(), requestsTopic(), resultsTopic(), deadLetterTopic());
+        // The points topic is the log of record (a start without state rebuilds every collection from it), so it
+        // is kept forever; requests, results and dead letters keep Kafka's default 7 days.
+        kafka.createTopics(config.topicPartitions(), Map.of("retention.ms", "-1"), pointsTopic());
+        kafka.createTopics(config.topicPartitions(), requestsTopic(), resultsTopic(), deadLetterTopic());
 
         miniCluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(settings)
@@ -373,12 +375,17 @@ public final class EmbeddedStack implements AutoCloseable {
             return new IllegalStateException("The Sextant job " + what + ": " + reason, cause);
         }
         String checkpoint = restored != null ? "checkpoint " + restored.id() + " (" + restorePath + ")" : restorePath;
+        // An operator of the checkpoint that the job no longer has (a newer version removed or renamed it).
+        String dropHint = reason.contains("Cannot map checkpoint/savepoint state")
+                ? " To restore without the state of the operators this version no longer has (that state is lost),"
+                        + " add -D" + StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE.key() + "=true."
+                : "";
         return new IllegalStateException("Cannot restore " + checkpoint + ": " + reason + ". Nothing was deleted."
                 + " Start with the settings and version that wrote it, or start empty with --fresh, which deletes"
-                + " the Kafka log and the checkpoints in " + config.dataDir() + ".", cause);
+                + " the Kafka log and the checkpoints in " + config.dataDir() + "." + dropHint, cause);
     }
 
-    /** The innermost cause's class and message (Flink wraps the operator's exception several times). */
+    /** The innermost cause's message (Flink wraps the operator's exception several times), without a final period. */
     static String rootCause(Throwable t) {
         if (t == null) {
             return "unknown cause (see the log)";
@@ -387,8 +394,13 @@ public final class EmbeddedStack implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        // Flink's SerializedThrowable keeps the original class name in toString(), not in getClass().
-        return root instanceof SerializedThrowable ? root.toString() : root.getClass().getName() + ": " + root.getMessage();
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            message = root instanceof SerializedThrowable st ? st.getOriginalErrorClassName() : root.getClass().getName();
+        }
+        // A wrapper's message is often "java.lang.SomeException: the message"; keep the message.
+        message = message.strip().replaceFirst("^(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ", "");
+        return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 
     /** True when every subtask is deployed and running (the job status is RUNNING before that). */

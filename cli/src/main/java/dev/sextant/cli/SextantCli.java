@@ -74,8 +74,9 @@ public final class SextantCli implements Runnable {
         try {
             return EmbeddedStack.start(config, out::println);
         } catch (IllegalStateException e) {
-            LOG.error("The embedded stack did not start", e);
-            throw new IllegalStateException(e.getMessage());
+            LOG.warn("The embedded stack did not start", e); // the trace goes to the log file only
+            throw new IllegalStateException(e.getMessage() + " (Details: "
+                    + System.getProperty("sextant.log.dir", "<data-dir>/logs") + "/sextant.log)");
         }
     }
 

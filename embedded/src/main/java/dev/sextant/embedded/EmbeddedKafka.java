@@ -144,13 +144,24 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException if creation fails or the topics are not ready within 60 s
      */
     public void createTopics(int partitions, String... names) {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Creates the topics with {@code partitions} partitions each (replication factor 1) and the topic
+     * {@code configs} (e.g. {@code retention.ms=-1}), and waits until every partition has a leader. Topics that
+     * already exist are left as they are, whatever their partition count and configuration.
+     *
+     * @throws IllegalStateException if creation fails or the topics are not ready within 60 s
+     */
+    public void createTopics(int partitions, Map<String, String> configs, String... names) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
         }
         try (Admin admin = admin()) {
             List<NewTopic> topics = new ArrayList<>();
             for (String name : names) {
-                topics.add(new NewTopic(name, partitions, (short) 1));
+                topics.add(new NewTopic(name, partitions, (short) 1).configs(configs));
             }
             var futures = admin.createTopics(topics).values();
             for (var entry : futures.entrySet()) {

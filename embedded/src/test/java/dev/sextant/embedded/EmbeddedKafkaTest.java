@@ -7,16 +7,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,6 +69,18 @@ class EmbeddedKafkaTest {
             produce(kafka.bootstrapServers(), "big", big);
             List<String> records = consumeAll(kafka.bootstrapServers(), 1);
             assertEquals(("big=" + big).length(), records.get(0).length());
+        }
+    }
+
+    @Test
+    void createsTopicsWithTheirConfiguration() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+            kafka.createTopics(1, Map.of("retention.ms", "-1"), TOPIC);
+            try (Admin admin = Admin.create(adminProps(kafka.bootstrapServers()))) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
+                Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+                assertEquals("-1", config.get("retention.ms").value());
+            }
         }
     }
 
