@@ -189,7 +189,7 @@ public final class SextantJob {
         SingleOutputStreamOperator<PointWrite> stored = toStore
                 .union(lookups.map(StoreInput::of).returns(StoreInput.class).name("lookup → store input"))
                 .keyBy(StoreInput::storeKey, Types.STRING)
-                .transform("PointStore", TypeInformation.of(PointWrite.class), new PointStore(storeKeys))
+                .transform("PointStore", TypeInformation.of(PointWrite.class), new PointStore(storeKeys, partitionKeys))
                 .uid("point-store");
         DataStream<LookupResult> lookupResults = stored.getSideOutput(Tags.LOOKUP_RESULTS);
 

@@ -232,6 +232,161 @@ class StreamingSemanticsITCase {
         assertHits(batch.at("/result/2/points"), LongRange.of(4, 7), new double[] {2, 2, 2, 2}, batch);
     }
 
+    /*
+     * Payload operations and delete by filter (issue 3), on collection "pay", each step checked by exact query
+     * results before and after. Points n = 1..5 at [n, 0] (Dot with [1, 0] scores n).
+     */
+
+    private static final String PAY_ALL = "{\"query\":[1,0],\"with_payload\":true,\"limit\":10}";
+
+    @Test
+    @Order(10)
+    void setPayloadByIdsMergesTopLevelKeys() throws Exception {
+        createCollection("pay", "{\"size\":2,\"distance\":\"Dot\"}");
+        job.sendPoints("pay", upsert("pay", "pay-u", """
+                {"id":1,"vector":[1,0],"payload":{"color":"red","n":1,"tags":["a","b"]}},
+                {"id":2,"vector":[2,0],"payload":{"color":"blue","n":2}},
+                {"id":3,"vector":[3,0],"payload":{"color":"red","n":3,"nest":{"x":1}}},
+                {"id":4,"vector":[4,0],"payload":{"n":4}},
+                {"id":5,"vector":[5,0],"payload":{"color":"green","n":5}}"""));
+        job.awaitCompleted("pay-u");
+        assertPoints(payQuery("pay-a-before", "{\"must\":{\"key\":\"color\",\"match\":{\"value\":\"black\"}}}"),
+                new long[0], new double[0]);
+        payOp("pay-a", "set_payload", "{\"payload\":{\"color\":\"black\",\"extra\":true},\"points\":[1,4]}");
+        JsonNode after = payQuery("pay-a-after", "{\"must\":{\"key\":\"color\",\"match\":{\"value\":\"black\"}}}");
+        assertPoints(after, new long[] {4, 1}, new double[] {4, 1});
+        assertPayloads(after, """
+                {"4":{"n":4,"color":"black","extra":true},"1":{"color":"black","n":1,"tags":["a","b"],"extra":true}}""");
+    }
+
+    @Test
+    @Order(11)
+    void setPayloadWithAKeyMergesIntoTheObjectAtThatPath() throws Exception {
+        assertPoints(payQuery("pay-b-before", "{\"must\":{\"key\":\"nest.y\",\"match\":{\"value\":2}}}"),
+                new long[0], new double[0]);
+        payOp("pay-b", "set_payload", "{\"payload\":{\"y\":2},\"points\":[3],\"key\":\"nest\"}");
+        JsonNode after = payQuery("pay-b-after", "{\"must\":{\"key\":\"nest.y\",\"match\":{\"value\":2}}}");
+        assertPoints(after, new long[] {3}, new double[] {3});
+        assertPayloads(after, "{\"3\":{\"color\":\"red\",\"n\":3,\"nest\":{\"x\":1,\"y\":2}}}");
+    }
+
+    /** The filter operation follows an upsert it must see, produced right before it without waiting. */
+    @Test
+    @Order(12)
+    void overwritePayloadByFilterSeesTheWritesBeforeIt() throws Exception {
+        job.sendPointsBackToBack(List.of(
+                Map.entry("pay", upsert("pay", "pay-c-u", "{\"id\":6,\"vector\":[6,0],\"payload\":{\"color\":\"red\",\"n\":6}}")),
+                Map.entry("pay", payOperation("pay-c", "overwrite_payload",
+                        "{\"payload\":{\"color\":\"white\"},\"filter\":{\"must\":{\"key\":\"color\",\"match\":{\"value\":\"red\"}}}}"))));
+        job.awaitCompleted("pay-c-u");
+        job.awaitCompleted("pay-c");
+        assertPoints(payQuery("pay-c-red", "{\"must\":{\"key\":\"color\",\"match\":{\"value\":\"red\"}}}"),
+                new long[0], new double[0]);
+        JsonNode white = payQuery("pay-c-white", "{\"must\":{\"key\":\"color\",\"match\":{\"value\":\"white\"}}}");
+        assertPoints(white, new long[] {6, 3}, new double[] {6, 3});
+        assertPayloads(white, "{\"6\":{\"color\":\"white\"},\"3\":{\"color\":\"white\"}}");
+    }
+
+    @Test
+    @Order(13)
+    void deletePayloadRemovesKeys() throws Exception {
+        String withN = "{\"must\":{\"key\":\"n\",\"range\":{\"gte\":0}}}";
+        assertPoints(payQuery("pay-d-before", withN), new long[] {5, 4, 2, 1}, new double[] {5, 4, 2, 1});
+        payOp("pay-d", "delete_payload", "{\"keys\":[\"n\",\"tags\"],\"points\":[1,2]}");
+        assertPoints(payQuery("pay-d-after", withN), new long[] {5, 4}, new double[] {5, 4});
+        assertPayloads(payQuery("pay-d-all", null), """
+                {"6":{"color":"white"},"5":{"color":"green","n":5},"4":{"n":4,"color":"black","extra":true},
+                 "3":{"color":"white"},"2":{"color":"blue"},"1":{"color":"black","extra":true}}""");
+    }
+
+    @Test
+    @Order(14)
+    void clearPayloadByFilterEmptiesThePayloads() throws Exception {
+        String extra = "{\"must\":{\"key\":\"extra\",\"match\":{\"value\":true}}}";
+        assertPoints(payQuery("pay-e-before", extra), new long[] {4, 1}, new double[] {4, 1});
+        payOp("pay-e", "clear_payload", "{\"filter\":" + extra + "}");
+        assertPoints(payQuery("pay-e-after", extra), new long[0], new double[0]);
+        assertPoints(payQuery("pay-e-empty", "{\"must\":{\"is_empty\":{\"key\":\"color\"}}}"),
+                new long[] {4, 1}, new double[] {4, 1});
+    }
+
+    @Test
+    @Order(15)
+    void deleteByFilterRemovesTheAdmittedPoints() throws Exception {
+        payOp("pay-f", "delete", "{\"filter\":{\"must\":{\"key\":\"color\",\"match\":{\"value\":\"green\"}}}}");
+        assertPoints(payQuery("pay-f-after", null), new long[] {6, 4, 3, 2, 1}, new double[] {6, 4, 3, 2, 1});
+        assertError(job.query("pay-f-example", "pay", "{\"query\":5}"), 404, "Not found: No point with id 5 found");
+    }
+
+    /**
+     * Qdrant answers a payload operation that lists a missing id with 404 "No point with id N found", naming the
+     * first missing id, after applying the listed points that exist; so does the job, once they are applied.
+     */
+    @Test
+    @Order(16)
+    void aPayloadOperationOnAMissingIdFailsWith404AfterApplyingTheOthers() throws Exception {
+        job.sendPoints("pay", payOperation("pay-g", "set_payload", "{\"payload\":{\"z\":1},\"points\":[2,99,98]}"));
+        Responses.assertFailedAck(job, "pay-g", 404, "Not found: No point with id 99 found");
+        JsonNode all = payQuery("pay-g-after", null);
+        assertPoints(all, new long[] {6, 4, 3, 2, 1}, new double[] {6, 4, 3, 2, 1});
+        assertPayloads(all, """
+                {"6":{"color":"white"},"4":{},"3":{"color":"white"},"2":{"color":"blue","z":1},"1":{}}""");
+        assertTrue(job.deadLetters().stream().noneMatch(d -> d.path("op_id").asText().startsWith("pay-")),
+                job.deadLetters().toString());
+    }
+
+    @Test
+    @Order(17)
+    void malformedPayloadOperationsAreDeadLetteredWithAnErrorAck() throws Exception {
+        String[][] bad = {
+            {"pay-x1", "set_payload", "{\"points\":[1]}", "400", "missing field `payload`"},
+            {"pay-x2", "overwrite_payload", "{\"payload\":{\"a\":1}}", "400", "Either list of point ids or filter must be provided"},
+            {"pay-x3", "delete_payload", "{\"keys\":\"n\",\"points\":[1]}", "400", "keys"},
+            {"pay-x4", "clear_payload", "{\"points\":[-1]}", "400", "point id"},
+            {"pay-x5", "delete", "{\"filter\":{\"must\":{\"key\":\"a\",\"matches\":{}}}}", "400", "filter.must"},
+        };
+        List<Map.Entry<String, String>> ops = new ArrayList<>();
+        for (String[] b : bad) {
+            ops.add(Map.entry("pay", payOperation(b[0], b[1], b[2])));
+        }
+        ops.add(Map.entry("nowhere", "{\"op\":\"set_payload\",\"collection\":\"nowhere\",\"op_id\":\"pay-x6\","
+                + "\"body\":{\"payload\":{},\"points\":[1]}}"));
+        job.sendPointsBackToBack(ops);
+        for (String[] b : bad) {
+            Responses.assertFailedAck(job, b[0], Integer.parseInt(b[3]), b[4]);
+            JsonNode dead = job.awaitDeadLetter(d -> b[0].equals(d.path("op_id").asText()), "for " + b[0]);
+            assertEquals(Integer.parseInt(b[3]), dead.get("code").asInt(), dead.toString());
+        }
+        Responses.assertFailedAck(job, "pay-x6", 404, "Collection `nowhere` doesn't exist!");
+        // nothing changed
+        assertPayloads(payQuery("pay-x-after", null), """
+                {"6":{"color":"white"},"4":{},"3":{"color":"white"},"2":{"color":"blue","z":1},"1":{}}""");
+    }
+
+    private static String payOperation(String opId, String op, String body) {
+        return "{\"op\":\"" + op + "\",\"collection\":\"pay\",\"op_id\":\"" + opId + "\",\"body\":" + body + "}";
+    }
+
+    private static void payOp(String opId, String op, String body) throws InterruptedException {
+        job.sendPoints("pay", payOperation(opId, op, body));
+        job.awaitCompleted(opId);
+    }
+
+    /** Every point of "pay" that passes {@code filter} (null: all), nearest to [1, 0] first, with payloads. */
+    private static JsonNode payQuery(String requestId, String filter) throws InterruptedException {
+        return job.query(requestId, "pay", filter == null ? PAY_ALL
+                : "{\"query\":[1,0],\"with_payload\":true,\"limit\":10,\"filter\":" + filter + "}");
+    }
+
+    /** The response's payloads by id equal {@code expected} ({"id": payload, ...}). */
+    private static void assertPayloads(JsonNode response, String expected) {
+        com.fasterxml.jackson.databind.node.ObjectNode actual = Json.MAPPER.createObjectNode();
+        for (JsonNode p : response.path("result").path("points")) {
+            actual.set(p.get("id").asText(), p.get("payload"));
+        }
+        assertEquals(Json.readTrusted(expected), actual, response.toString());
+    }
+
     @Test
     @Order(100)
     void jobNeverRestarted() throws Exception {

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sextant.index.QdrantException;
+import dev.sextant.index.payload.ClearPayload;
+import dev.sextant.index.payload.DeletePayload;
+import dev.sextant.index.payload.OverwritePayload;
+import dev.sextant.index.payload.SetPayload;
 import dev.sextant.job.protocol.Json;
 import java.io.IOException;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The wire format of the points topic: one JSON object per message,
@@ -24,7 +29,8 @@ public final class PointOpSchema {
     public static final String DELETE_COLLECTION = "delete_collection";
     public static final String UPSERT = "upsert";
     public static final String DELETE = "delete";
-    public static final List<String> OPS = List.of(CREATE_COLLECTION, DELETE_COLLECTION, UPSERT, DELETE);
+    public static final List<String> OPS = List.of(CREATE_COLLECTION, DELETE_COLLECTION, UPSERT, DELETE,
+            SetPayload.NAME, OverwritePayload.NAME, DeletePayload.NAME, ClearPayload.NAME);
 
     /** The envelope of a point operation; {@code opId} may be null, the others are validated. */
     public record Header(String op, String collection, String opId) {}
@@ -122,7 +128,7 @@ public final class PointOpSchema {
         if (op == null || !OPS.contains(op)) {
             throw new InvalidOperation(opId, QdrantException.badRequest("Format error in JSON body: unknown op "
                     + (op == null ? "(not a string)" : "`" + op + "`")
-                    + ", expected one of `create_collection`, `delete_collection`, `upsert`, `delete`"));
+                    + ", expected one of " + OPS.stream().map(o -> "`" + o + "`").collect(Collectors.joining(", "))));
         }
         return op;
     }

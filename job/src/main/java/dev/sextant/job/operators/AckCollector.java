@@ -16,7 +16,9 @@ import org.apache.flink.util.Collector;
 /**
  * Counts the {@link AckPart}s of each operation (keyed by {@code op_id}) and writes exactly one
  * acknowledgment when it is complete: {@code {"op_id":…,"status":"completed"}} once {@code groups} groups have
- * each reported their {@code expected} parts, or the error of the first failed part at once (design §4).
+ * each received the parts they expect, or the error of a rejection at once (design §4). An operation some of
+ * whose points failed (a listed id that names no point) is answered once complete, with the error of its
+ * failing part of lowest rank.
  *
  * <p>A safety deadline of {@code timeoutMs} after the first part answers an operation that never completes
  * (only possible when clients reuse an {@code op_id} for overlapping operations) with a 504 error, so no state
@@ -25,15 +27,18 @@ import org.apache.flink.util.Collector;
 public final class AckCollector extends KeyedProcessFunction<String, AckPart, Outbound> {
     private static final long serialVersionUID = 1L;
 
-    /** Group → {expected, received} parts. */
+    /** Group → {expected, raised, received} parts. */
     public static final MapStateDescriptor<String, int[]> PROGRESS =
             new MapStateDescriptor<>("progress", String.class, int[].class);
     public static final ValueStateDescriptor<Long> DEADLINE = new ValueStateDescriptor<>("deadline", Long.class);
+    /** The failed part of lowest rank so far, for an operation that fails once complete. */
+    public static final ValueStateDescriptor<AckPart> FIRST_ERROR = new ValueStateDescriptor<>("first error", AckPart.class);
 
     private final String resultsTopic;
     private final long timeoutMs;
     private transient MapState<String, int[]> progress;
     private transient ValueState<Long> deadline;
+    private transient ValueState<AckPart> firstError;
     private transient Counter completed;
     private transient Counter failed;
 
@@ -46,6 +51,7 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
     public void open(OpenContext openContext) {
         progress = getRuntimeContext().getMapState(PROGRESS);
         deadline = getRuntimeContext().getState(DEADLINE);
+        firstError = getRuntimeContext().getState(FIRST_ERROR);
         completed = getRuntimeContext().getMetricGroup().counter("acksCompleted");
         failed = getRuntimeContext().getMetricGroup().counter("acksFailed");
     }
@@ -53,19 +59,30 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
     @Override
     public void processElement(AckPart part, Context ctx, Collector<Outbound> out) throws Exception {
         String opId = ctx.getCurrentKey();
-        if (part.isError()) {
+        if (part.rejects()) {
             clear(ctx);
             failed.inc();
             out.collect(new Outbound(resultsTopic, opId, AckSchema.failed(opId, part.code(), part.error())));
             return;
         }
         int[] counts = progress.get(part.group());
-        counts = counts == null ? new int[] {part.expected(), part.count()} : new int[] {counts[0], counts[1] + part.count()};
+        counts = counts == null
+                ? new int[] {part.expected(), part.raise(), part.count()}
+                : new int[] {Math.max(counts[0], part.expected()), counts[1] + part.raise(), counts[2] + part.count()};
         progress.put(part.group(), counts);
+        if (part.code() != 0 && (firstError.value() == null || part.rank() < firstError.value().rank())) {
+            firstError.update(part);
+        }
         if (complete(part.groups())) {
+            AckPart error = firstError.value();
             clear(ctx);
-            completed.inc();
-            out.collect(new Outbound(resultsTopic, opId, AckSchema.completed(opId)));
+            if (error == null) {
+                completed.inc();
+                out.collect(new Outbound(resultsTopic, opId, AckSchema.completed(opId)));
+            } else {
+                failed.inc();
+                out.collect(new Outbound(resultsTopic, opId, AckSchema.failed(opId, error.code(), error.error())));
+            }
         } else if (deadline.value() == null) {
             long at = ctx.timerService().currentProcessingTime() + timeoutMs;
             deadline.update(at);
@@ -76,7 +93,8 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
     private boolean complete(int groups) throws Exception {
         int done = 0;
         for (Map.Entry<String, int[]> e : progress.entries()) {
-            if (e.getValue()[1] < e.getValue()[0]) {
+            int[] counts = e.getValue();
+            if (counts[2] < counts[0] + counts[1]) {
                 return false;
             }
             done++;
@@ -91,6 +109,7 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
         }
         deadline.clear();
         progress.clear();
+        firstError.clear();
     }
 
     @Override
@@ -98,6 +117,7 @@ public final class AckCollector extends KeyedProcessFunction<String, AckPart, Ou
         String opId = ctx.getCurrentKey();
         deadline.clear();
         progress.clear();
+        firstError.clear();
         failed.inc();
         out.collect(new Outbound(resultsTopic, opId, AckSchema.failed(opId, 504,
                 "Timeout error: the operation was not applied within " + timeoutMs + " ms")));

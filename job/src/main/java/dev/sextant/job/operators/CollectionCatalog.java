@@ -2,6 +2,9 @@ package dev.sextant.job.operators;
 
 import dev.sextant.index.CollectionConfig;
 import dev.sextant.index.QdrantException;
+import dev.sextant.index.payload.PayloadOperation;
+import dev.sextant.index.payload.PayloadOperations;
+import dev.sextant.index.payload.PointSelector;
 import dev.sextant.job.kafka.DeadLetterSchema;
 import dev.sextant.job.kafka.PointOpSchema;
 import dev.sextant.job.kafka.PointOpSchema.InvalidOperation;
@@ -39,10 +42,13 @@ import org.apache.flink.util.Collector;
  *       exist!"); otherwise the entry becomes a tombstone of its incarnation, the change goes out, and a
  *       {@link CollectionSweep} per key group goes to the point store (main output), in order with the writes
  *       emitted before it.</li>
- *   <li>{@code upsert} / {@code delete}: validated as a whole against the entry (404 when the collection does not
- *       exist, 400 for a bad body) and emitted as one {@link PointWrite} per point (main output, to the point
- *       store keyed by {@code collection \0 id}), stamped with the incarnation, the partition and the
- *       operation's point count; an operation of no points is acknowledged at once.</li>
+ *   <li>{@code upsert}, {@code delete} and the payload operations ({@code set_payload}, {@code overwrite_payload},
+ *       {@code delete_payload}, {@code clear_payload}; parsed by the {@code index} module's
+ *       {@code PayloadOperations}): validated as a whole against the entry (404 when the collection does not
+ *       exist, 400 for a bad body). An operation on listed points becomes one {@link PointWrite} per point (main
+ *       output, to the point store keyed by {@code collection \0 id}), stamped with the incarnation, the
+ *       partition and the operation's point count; an operation of no points is acknowledged at once. An
+ *       operation by {@code filter} becomes a {@link CollectionSweep} per key group, like a deletion.</li>
  * </ul>
  * A refusal is a dead letter ({@link Tags#OUTBOUND}) and, with an {@code op_id}, a failed acknowledgment
  * ({@link Tags#ACKS}).
@@ -131,10 +137,17 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Routed
         CatalogEntry tombstone = new CatalogEntry(op.collection(), current.incarnation(), null, true);
         entry.update(tombstone);
         ctx.output(Tags.CHANGES, new CollectionChange(tombstone, op.opId()));
-        // Through the keyed input, so every store subtask clears the points after the writes emitted before.
+        sweep(current, CollectionSweep.DELETE_COLLECTION, null, op.opId(), out);
+    }
+
+    /**
+     * Sends an operation on the collection's stored points to every point-store subtask, one copy per key group,
+     * through the keyed input: so every subtask applies it after the writes emitted before it.
+     */
+    private void sweep(CatalogEntry live, String operation, String bodyJson, String opId, Collector<StoreInput> out) {
         for (int g = 0; g < storeKeys.keyGroups(); g++) {
-            out.collect(StoreInput.of(new CollectionSweep(storeKeys.key(g), g, op.collection(), current.incarnation(),
-                    op.opId())));
+            out.collect(StoreInput.of(new CollectionSweep(storeKeys.key(g), g, live.collection(), live.incarnation(),
+                    live.configJson(), operation, bodyJson, opId)));
         }
     }
 
@@ -144,9 +157,25 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Routed
         if (config == null) {
             throw QdrantException.collectionNotFound(op.collection());
         }
-        List<PointWrite> writes = op.op().equals(PointOpSchema.UPSERT)
-                ? PointOpBodies.upserts(op, current, config, partitions)
-                : PointOpBodies.deletes(op, current, partitions);
+        List<PointWrite> writes;
+        if (op.op().equals(PointOpSchema.UPSERT)) {
+            writes = PointOpBodies.upserts(op, current, config, partitions);
+        } else if (op.op().equals(PointOpSchema.DELETE)) {
+            PointSelector selector = PayloadOperations.deletePoints(op.body());
+            if (selector instanceof PointSelector.Matching matching) {
+                sweep(current, CollectionSweep.DELETE, PointOpBodies.deleteBody(matching), op.opId(), out);
+                return;
+            }
+            writes = PointOpBodies.deletes(op, current, ((PointSelector.Ids) selector).ids(), partitions);
+        } else {
+            PayloadOperation operation = PayloadOperations.parse(op.op(), op.body());
+            if (operation.selector() instanceof PointSelector.Matching) {
+                sweep(current, operation.name(), Json.write(operation.toJson()), op.opId(), out);
+                return;
+            }
+            writes = PointOpBodies.payloadChanges(op, current, operation,
+                    ((PointSelector.Ids) operation.selector()).ids(), partitions);
+        }
         if (writes.isEmpty() && op.opId() != null) {
             // Nothing to apply: the operation is complete now.
             ctx.output(Tags.ACKS, AckPart.empty(op.opId()));

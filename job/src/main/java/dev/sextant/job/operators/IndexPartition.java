@@ -216,8 +216,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             points.remove(pointKey);
             pointsHeld += live.index().size() - sizeBefore;
             if (w.opId() != null) {
-                output.collect(Tags.ACKS, new StreamRecord<>(
-                        AckPart.failed(w.opId(), 500, "Service internal error: point " + w.id() + ": " + e)));
+                output.collect(Tags.ACKS, new StreamRecord<>(AckPart.pointFailed(w.opId(), w.opPoints(), w.opIndex(),
+                        500, "Service internal error: point " + w.id() + ": " + e)));
             }
             return;
         }

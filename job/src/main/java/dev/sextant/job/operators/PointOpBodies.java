@@ -1,21 +1,27 @@
 package dev.sextant.job.operators;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sextant.index.CollectionConfig;
 import dev.sextant.index.Point;
 import dev.sextant.index.PointId;
 import dev.sextant.index.Points;
 import dev.sextant.index.QdrantException;
+import dev.sextant.index.payload.PayloadOperation;
+import dev.sextant.index.payload.PointSelector;
 import dev.sextant.job.kafka.PointOpSchema;
 import dev.sextant.job.protocol.CatalogEntry;
+import dev.sextant.job.protocol.Json;
+import dev.sextant.job.protocol.PayloadChange;
 import dev.sextant.job.protocol.PointWrite;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the body of a point operation into one {@link PointWrite} per point, validated against the collection's
- * configuration: pure functions, used by {@link CollectionCatalog}.
+ * Turns a parsed point operation into one {@link PointWrite} per point, validated against the collection's
+ * configuration: pure functions, used by {@link CollectionCatalog} (the parsing and semantics of payload
+ * operations and selectors are the {@code index} module's {@code dev.sextant.index.payload}).
  *
  * <p>An operation is validated as a whole before any write is returned (Qdrant rejects the whole batch): every
  * failure is a {@link QdrantException} with Qdrant's code and text (400 for a malformed body, a bad id, a wrong
@@ -41,25 +47,53 @@ final class PointOpBodies {
             }
             writes.add(new PointWrite(op.collection(), entry.incarnation(), entry.configJson(), p.id(),
                     partitions.partitionOf(op.collection(), p.id()), false, names, vectors,
-                    p.payload() == null ? null : p.payload().toString(), op.opId(), points.size()));
+                    p.payload() == null ? null : p.payload().toString(), null, op.opId(), points.size(), writes.size()));
         }
         return writes;
     }
 
-    /** The writes of a {@code delete} by ids: {@code {"points": [id, …]}}. */
-    static List<PointWrite> deletes(PointOpSchema.PointOp op, CatalogEntry entry, PartitionKeys partitions) {
-        if (op.body() != null && op.body().has("filter") && !op.body().has("points")) {
-            throw QdrantException.badRequest("Format error in JSON body: delete by `filter` is not supported;"
-                    + " list the point ids in `points`");
-        }
-        JsonNode ids = requireArray(op.body(), "points", "Format error in JSON body: missing field `points`");
+    /** The writes of a {@code delete} of listed ids (a missing id is no error: Qdrant). */
+    static List<PointWrite> deletes(PointOpSchema.PointOp op, CatalogEntry entry, List<PointId> ids,
+            PartitionKeys partitions) {
         List<PointWrite> writes = new ArrayList<>(ids.size());
-        for (JsonNode node : ids) {
-            PointId id = PointId.fromJson(node);
+        for (int i = 0; i < ids.size(); i++) {
+            PointId id = ids.get(i);
             writes.add(new PointWrite(op.collection(), entry.incarnation(), entry.configJson(), id,
-                    partitions.partitionOf(op.collection(), id), true, null, null, null, op.opId(), ids.size()));
+                    partitions.partitionOf(op.collection(), id), true, null, null, null, null, op.opId(), ids.size(), i));
         }
         return writes;
+    }
+
+    /**
+     * The writes of a payload operation on listed ids: one per listed id (duplicates kept, as Qdrant applies the
+     * operation once per listed id), each asking the store to apply {@code operation} to the stored point.
+     */
+    static List<PointWrite> payloadChanges(PointOpSchema.PointOp op, CatalogEntry entry, PayloadOperation operation,
+            List<PointId> ids, PartitionKeys partitions) {
+        PayloadChange change = changeOf(operation);
+        List<PointWrite> writes = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            PointId id = ids.get(i);
+            writes.add(new PointWrite(op.collection(), entry.incarnation(), entry.configJson(), id,
+                    partitions.partitionOf(op.collection(), id), false, null, null, null, change, op.opId(),
+                    ids.size(), i));
+        }
+        return writes;
+    }
+
+    /** The operation as a message for one point: its body with the selector emptied (the write names the point). */
+    static PayloadChange changeOf(PayloadOperation operation) {
+        ObjectNode body = operation.toJson();
+        body.remove("filter");
+        body.putArray("points");
+        return new PayloadChange(operation.name(), Json.write(body));
+    }
+
+    /** The body of a delete by filter, {@code {"filter": {..}}}. */
+    static String deleteBody(PointSelector.Matching selector) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        selector.writeTo(body);
+        return Json.write(body);
     }
 
     static JsonNode requireArray(JsonNode body, String field, String missing) {

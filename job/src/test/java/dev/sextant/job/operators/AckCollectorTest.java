@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sextant.job.protocol.AckPart;
 import dev.sextant.job.protocol.CollectionChange;
 import dev.sextant.job.protocol.Outbound;
+import dev.sextant.job.protocol.PointWrite;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -66,6 +67,43 @@ class AckCollectorTest {
                         new Outbound(RESULTS, "e", "{\"op_id\":\"e\",\"status\":\"completed\"}"),
                         new Outbound(RESULTS, "f",
                                 "{\"op_id\":\"f\",\"status\":{\"error\":\"Not found: Collection `x` doesn't exist!\"},\"code\":404}")),
+                harness.extractOutputValues());
+    }
+
+    @Test
+    void aFilterOperationCompletesWhenEveryStoreSubtaskReportedAndEveryChangedPointIsApplied() throws Exception {
+        // a partition may apply a changed point before its store subtask's count arrives
+        harness.processElement(AckPart.point("f", PointWrite.SWEPT), 0);
+        harness.processElement(AckPart.pointsChanged("f", 2), 0);
+        harness.processElement(AckPart.stageApplied("f", PointStore.STAGE, AckPart.FILTER_OPERATION_GROUPS, 2), 0);
+        harness.processElement(AckPart.pointsChanged("f", 1), 0);
+        harness.processElement(AckPart.stageApplied("f", PointStore.STAGE, AckPart.FILTER_OPERATION_GROUPS, 2), 0);
+        harness.processElement(AckPart.point("f", PointWrite.SWEPT), 0);
+        assertTrue(harness.extractOutputValues().isEmpty()); // 2 of 3 changed points applied
+        harness.processElement(AckPart.point("f", PointWrite.SWEPT), 0);
+        assertEquals(List.of(new Outbound(RESULTS, "f", "{\"op_id\":\"f\",\"status\":\"completed\"}")),
+                harness.extractOutputValues());
+    }
+
+    @Test
+    void aFilterOperationThatChangesNothingCompletesWithItsLastStoreSubtask() throws Exception {
+        harness.processElement(AckPart.pointsChanged("f", 0), 0);
+        harness.processElement(AckPart.stageApplied("f", PointStore.STAGE, AckPart.FILTER_OPERATION_GROUPS, 2), 0);
+        assertTrue(harness.extractOutputValues().isEmpty());
+        harness.processElement(AckPart.pointsChanged("f", 0), 0);
+        harness.processElement(AckPart.stageApplied("f", PointStore.STAGE, AckPart.FILTER_OPERATION_GROUPS, 2), 0);
+        assertEquals(1, harness.extractOutputValues().size());
+    }
+
+    @Test
+    void failedPointsFailTheOperationOnceCompleteWithTheFirstInOperationOrder() throws Exception {
+        harness.processElement(AckPart.pointFailed("p", 4, 3, 404, "Not found: No point with id 30 found"), 0);
+        harness.processElement(AckPart.point("p", 4), 0);
+        harness.processElement(AckPart.pointFailed("p", 4, 1, 404, "Not found: No point with id 10 found"), 0);
+        assertTrue(harness.extractOutputValues().isEmpty()); // the other points are still being applied
+        harness.processElement(AckPart.point("p", 4), 0);
+        assertEquals(List.of(new Outbound(RESULTS, "p",
+                        "{\"op_id\":\"p\",\"status\":{\"error\":\"Not found: No point with id 10 found\"},\"code\":404}")),
                 harness.extractOutputValues());
     }
 

@@ -185,7 +185,7 @@ class CollectionCatalogTest {
         send(1, CREATE_SHOP);
         send(2, "{\"op\":\"upsert\",\"collection\":\"shop\",\"body\":{\"points\":{}}}");
         send(3, "{\"op\":\"upsert\",\"collection\":\"shop\"}");
-        send(4, "{\"op\":\"delete\",\"collection\":\"shop\",\"body\":{\"filter\":{}}}");
+        send(4, "{\"op\":\"delete\",\"collection\":\"shop\",\"body\":{\"filter\":{\"must\":{\"key\":\"a\",\"geo_radius\":{}}}}}");
         send(5, "{\"op\":\"delete\",\"collection\":\"shop\",\"body\":{\"points\":[-1]}}");
         send(6, "{\"op\":\"upsert\",\"collection\":\"shop\",\"body\":{\"points\":[{\"id\":1,\"vector\":[1e39,0]}]}}");
         send(7, "{\"op\":\"create_collection\",\"collection\":\"x\",\"op_id\":\"c\",\"body\":{\"vectors\":{\"size\":2,\"distance\":\"Cosinus\"}}}");
@@ -194,13 +194,80 @@ class CollectionCatalogTest {
         assertEquals(7, reasons.size(), reasons.toString());
         assertTrue(reasons.get(0).contains("`points` must be an array"), reasons.get(0));
         assertTrue(reasons.get(1).contains("missing field `body`"), reasons.get(1));
-        assertTrue(reasons.get(2).contains("delete by `filter` is not supported"), reasons.get(2));
+        assertTrue(reasons.get(2).contains("filter.must"), reasons.get(2));
         assertTrue(reasons.get(3).contains("point id"), reasons.get(3));
         assertTrue(reasons.get(4).contains("not a finite float32"), reasons.get(4));
         assertTrue(reasons.get(5).contains("unknown variant `Cosinus`"), reasons.get(5));
         assertTrue(reasons.get(6).contains("missing field `body`"), reasons.get(6));
         assertEquals(List.of("c"), side(harness, Tags.ACKS).stream().map(AckPart::opId).toList());
         assertEquals(1, side(harness, Tags.CHANGES).size());
+    }
+
+    @Test
+    void payloadOperationsOnListedPointsBecomeOneChangePerPoint() throws Exception {
+        send(1, CREATE_SHOP);
+        send(2, """
+                {"op":"set_payload","collection":"shop","op_id":"s","body":{"payload":{"a":1},"points":[3,1,3],"key":"x"}}""");
+        send(3, "{\"op\":\"clear_payload\",\"collection\":\"shop\",\"op_id\":\"c\",\"body\":{\"points\":[]}}");
+        List<PointWrite> writes = writes();
+        assertEquals(List.of(PointId.of(3), PointId.of(1), PointId.of(3)), writes.stream().map(PointWrite::id).toList());
+        for (int i = 0; i < 3; i++) {
+            PointWrite w = writes.get(i);
+            assertEquals("set_payload", w.payloadChange().operation());
+            // the body as the index module writes it, the selector emptied: the write names the point
+            assertEquals(json("{\"payload\":{\"a\":1},\"points\":[],\"key\":\"x\"}"), json(w.payloadChange().bodyJson()));
+            assertEquals(3, w.opPoints());
+            assertEquals(i, w.opIndex());
+            assertEquals(1, w.incarnation());
+            assertEquals(KEYS.partitionOf("shop", w.id()), w.partition());
+        }
+        // no listed point: nothing to do, acknowledged at once
+        assertEquals(List.of(AckPart.empty("c")), side(harness, Tags.ACKS));
+    }
+
+    @Test
+    void operationsByFilterBecomeSweepsOfEveryKeyGroup() throws Exception {
+        send(1, CREATE_SHOP);
+        send(2, """
+                {"op":"delete_payload","collection":"shop","op_id":"dp","body":{"keys":["a"],"filter":{"must":{"key":"a","match":{"value":1}}}}}""");
+        send(3, """
+                {"op":"delete","collection":"shop","op_id":"df","body":{"filter":{"must_not":{"has_id":[1]}}}}""");
+        List<CollectionSweep> sweeps = harness.extractOutputValues().stream().map(StoreInput::sweep).toList();
+        assertEquals(256, sweeps.size());
+        CollectionSweep payload = sweeps.get(5);
+        assertEquals("delete_payload", payload.operation());
+        assertEquals(json("{\"keys\":[\"a\"],\"filter\":{\"must\":{\"key\":\"a\",\"match\":{\"value\":1}}}}"),
+                json(payload.bodyJson()));
+        assertEquals(5, payload.keyGroup());
+        assertEquals(1, payload.incarnation());
+        assertEquals(json(SHOP_CONFIG), json(payload.configJson()));
+        CollectionSweep delete = sweeps.get(128 + 7);
+        assertEquals(CollectionSweep.DELETE, delete.operation());
+        assertEquals(json("{\"filter\":{\"must_not\":{\"has_id\":[1]}}}"), json(delete.bodyJson()));
+        assertEquals("df", delete.opId());
+        assertEquals(List.of(), side(harness, Tags.ACKS));
+    }
+
+    @Test
+    void badPayloadOperationsAreRejected() throws Exception {
+        send(1, CREATE_SHOP);
+        send(2, "{\"op\":\"set_payload\",\"collection\":\"shop\",\"op_id\":\"p1\",\"body\":{\"points\":[1]}}");
+        send(3, "{\"op\":\"overwrite_payload\",\"collection\":\"shop\",\"op_id\":\"p2\",\"body\":{\"payload\":{}}}");
+        send(4, "{\"op\":\"delete_payload\",\"collection\":\"shop\",\"op_id\":\"p3\",\"body\":{\"keys\":\"a\",\"points\":[1]}}");
+        send(5, "{\"op\":\"clear_payload\",\"collection\":\"shop\",\"op_id\":\"p4\"}");
+        send(6, "{\"op\":\"delete\",\"collection\":\"shop\",\"op_id\":\"p5\",\"body\":{\"ids\":[1]}}");
+        send(7, "{\"op\":\"set_payload\",\"collection\":\"nope\",\"op_id\":\"p6\",\"body\":{\"payload\":{},\"points\":[1]}}");
+        List<String> reasons = deadLetterReasons();
+        assertEquals(6, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).contains("missing field `payload`"), reasons.get(0));
+        assertTrue(reasons.get(1).contains("Either list of point ids or filter must be provided"), reasons.get(1));
+        assertTrue(reasons.get(2).contains("keys"), reasons.get(2));
+        assertTrue(reasons.get(3).contains("expected an object"), reasons.get(3));
+        assertTrue(reasons.get(4).contains("PointsSelector"), reasons.get(4));
+        assertEquals("Not found: Collection `nope` doesn't exist!", reasons.get(5));
+        assertEquals(List.of("p1", "p2", "p3", "p4", "p5", "p6"), side(harness, Tags.ACKS).stream().map(AckPart::opId).toList());
+        assertTrue(side(harness, Tags.ACKS).stream().allMatch(AckPart::rejects));
+        assertTrue(harness.extractOutputValues().isEmpty());
     }
 
     /**
@@ -228,7 +295,7 @@ class CollectionCatalogTest {
         List<KeyedOneInputStreamOperatorTestHarness<String, StoreInput, PointWrite>> stores = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             var store = new KeyedOneInputStreamOperatorTestHarness<String, StoreInput, PointWrite>(
-                    new PointStore(STORE_KEYS), StoreInput::storeKey, Types.STRING, 128, 2, i);
+                    new PointStore(STORE_KEYS, KEYS), StoreInput::storeKey, Types.STRING, 128, 2, i);
             store.open();
             stores.add(store);
         }

@@ -62,12 +62,12 @@ final class Fixtures {
     /** An upsert of one 2-dimensional point of shop incarnation {@code incarnation}. */
     static PointWrite upsert(long incarnation, long id, float x, float y, String opId, int opPoints) {
         return new PointWrite(SHOP, incarnation, SHOP_CONFIG, PointId.of(id), KEYS.partitionOf(SHOP, PointId.of(id)), false,
-                new String[] {""}, new float[][] {{x, y}}, "{\"n\":" + id + "}", opId, opPoints);
+                new String[] {""}, new float[][] {{x, y}}, "{\"n\":" + id + "}", null, opId, opPoints, 0);
     }
 
     static PointWrite delete(long incarnation, long id, String opId, int opPoints) {
         return new PointWrite(SHOP, incarnation, SHOP_CONFIG, PointId.of(id), KEYS.partitionOf(SHOP, PointId.of(id)), true,
-                null, null, null, opId, opPoints);
+                null, null, null, null, opId, opPoints, 0);
     }
 
     static RequestRef ref(String ticket, long receivedAtMillis) {

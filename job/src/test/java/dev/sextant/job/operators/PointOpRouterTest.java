@@ -78,7 +78,7 @@ class PointOpRouterTest {
 
         List<AckPart> acks = side(harness, Tags.ACKS);
         assertEquals(List.of("m", "n"), acks.stream().map(AckPart::opId).toList());
-        acks.forEach(a -> assertTrue(a.isError()));
+        acks.forEach(a -> assertTrue(a.rejects()));
         assertTrue(harness.extractOutputValues().isEmpty());
     }
 }
