@@ -22,15 +22,26 @@
  * {"op":"delete_collection","collection":"c"}
  * {"op":"upsert","collection":"c","op_id":"o2","body":{"points":[{"id":1,"vector":[...],"payload":{...}}]}}
  * {"op":"delete","collection":"c","body":{"points":[1,"5c56c793-69f3-4fbf-87e6-c4bf54c28c26"]}}
+ * {"op":"delete","collection":"c","op_id":"o3","body":{"filter":{"must":[{"key":"city","match":{"value":"Paris"}}]}}}
+ * {"op":"set_payload","collection":"c","body":{"payload":{"price":10},"points":[1,2],"key":"offer"}}
+ * {"op":"overwrite_payload","collection":"c","body":{"payload":{"price":10},"filter":{...}}}
+ * {"op":"delete_payload","collection":"c","body":{"keys":["price","offer.until"],"points":[1]}}
+ * {"op":"clear_payload","collection":"c","body":{"filter":{...}}}
  * </pre>
  * Ids are unsigned 64-bit integers or UUID strings; a named-vector point gives {@code "vector":{"name":[...]}}.
  * An upsert replaces the whole point and is validated as a whole (one bad point rejects the operation).
- * {@code op_id} (string or integer) asks for exactly one acknowledgment.
+ * Bodies are Qdrant's REST bodies for the same calls; payload semantics are Qdrant's (module {@code index},
+ * {@code dev.sextant.index.payload}). A payload operation on listed ids that names a missing point is
+ * acknowledged with 404 {@code Not found: No point with id N found} (the first missing id) after its other
+ * points are applied; a delete of a missing id is no error. {@code op_id} (string or integer) asks for exactly
+ * one acknowledgment.
  *
- * <p><b>Ordering.</b> The operations of one Kafka partition are applied in order; operations on the same
- * point in different partitions are not ordered. Producers key point operations by collection name (any key
- * that keeps all operations on one point in one partition works). A write reaching the job before its
- * collection's creation is rejected (404): wait for the {@code create_collection} acknowledgment first.
+ * <p><b>Ordering.</b> The operations of one Kafka partition are applied in order, whatever they are: a
+ * create, the upserts right behind it, a {@code delete_collection}, a re-create and its upserts need no waiting
+ * in between. Operations in different partitions are not ordered. Producers key point operations by collection
+ * name, which puts all of a collection's operations in one partition. (Keying by point id keeps each point's
+ * operations in order, but then creations, collection deletions and operations by filter are ordered against
+ * nothing in other partitions: wait for their acknowledgments.)
  *
  * <h2>Acknowledgments ({@code sextant.results}, key = {@code op_id})</h2>
  * <pre>
@@ -39,8 +50,9 @@
  * </pre>
  * Sent once the operation is applied in every partition (and, for collection changes, by every stage) so that
  * every later request sees it as candidate and as example (Qdrant's {@code wait=true}), or once it is
- * rejected. Codes: 400 malformed, 404 unknown collection, 409 collection exists, 422 invalid name or
- * parameter, 504 not applied within {@code sextant.ack.timeout-ms} (reused {@code op_id}s only).
+ * rejected. Codes: 400 malformed, 404 unknown collection or (payload operations) unknown point id, 409 collection
+ * exists, 422 invalid name or parameter, 504 not applied within {@code sextant.ack.timeout-ms} (reused
+ * {@code op_id}s only).
  *
  * <h2>Requests ({@code sextant.requests})</h2>
  * <pre>
@@ -76,9 +88,11 @@
  * <h2>Between operators</h2>
  * The records of this package are Flink POJOs (strings, primitives, primitive arrays, {@code PointId}, other
  * records of this package; never Kryo). Payloads and query bodies travel as JSON strings.
- * {@link dev.sextant.job.protocol.RawRecord} (a Kafka record) → {@link dev.sextant.job.protocol.CollectionCommand}
- * / {@link dev.sextant.job.protocol.PointWrite} → {@link dev.sextant.job.protocol.CollectionChange} (broadcast,
- * carrying a {@link dev.sextant.job.protocol.CatalogEntry}); requests become
+ * {@link dev.sextant.job.protocol.RawRecord} (a Kafka record) → {@link dev.sextant.job.protocol.RoutedOperation}
+ * (keyed by collection) → {@link dev.sextant.job.protocol.CollectionChange} (broadcast, carrying a
+ * {@link dev.sextant.job.protocol.CatalogEntry}) and {@link dev.sextant.job.protocol.StoreInput}s:
+ * {@link dev.sextant.job.protocol.PointWrite}s (possibly with a {@link dev.sextant.job.protocol.PayloadChange})
+ * and {@link dev.sextant.job.protocol.CollectionSweep}s; requests become
  * {@link dev.sextant.job.protocol.PlannedRequest} + {@link dev.sextant.job.protocol.Lookup}s →
  * {@link dev.sextant.job.protocol.LookupResult}s → {@link dev.sextant.job.protocol.ResolvedRequest} (broadcast) →
  * {@link dev.sextant.job.protocol.PartialResult}s of {@link dev.sextant.job.protocol.Hit}s; every request stage
