@@ -128,6 +128,20 @@ final class RunningJob implements AutoCloseable {
         job = submit(parallelism, savepoint);
     }
 
+    /**
+     * Cancels the job and starts a new one at {@code parallelism} without any state: the points source replays the
+     * points topic from its earliest offset, the requests source resumes from the group's committed offsets.
+     */
+    void restartWithoutState(int parallelism) throws Exception {
+        job.cancel().get(60, TimeUnit.SECONDS);
+        try {
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // a cancelled job ends with an exception
+        }
+        job = submit(parallelism, null);
+    }
+
     static RunningJob start(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions,
             int parallelism, Path checkpoints) throws Exception {
         return start(kafka, miniCluster, prefix, partitions, parallelism, checkpoints, new Configuration());

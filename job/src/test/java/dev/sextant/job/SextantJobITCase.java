@@ -342,6 +342,44 @@ class SextantJobITCase {
         assertEquals(1, job.received("u-shop").size());
     }
 
+    /**
+     * A new job without state rebuilds everything from the points topic, whose history holds creates directly
+     * followed by upserts, a delete + re-create of "gone" with another dimension, and rejected operations: the
+     * replay reaches the same collections and points (round 1 dead-lettered such replayed upserts as racing
+     * their creates).
+     */
+    @Test
+    @Order(60)
+    void aJobWithoutStateRebuildsTheCollectionsFromThePointsTopic() throws Exception {
+        job.restartWithoutState(2);
+        // one new write per collection, each behind that collection's replayed history in its Kafka partition
+        for (String c : new String[] {"shop", "multi", "gone", "bad"}) {
+            job.sendPoints(c, "{\"op\":\"upsert\",\"collection\":\"" + c + "\",\"op_id\":\"replayed-" + c
+                    + "\",\"body\":{\"points\":[]}}");
+            job.awaitCompleted("replayed-" + c);
+        }
+        // the six points of the start and point 7 of the restored job
+        JsonNode r = query("replay-nearest", "shop", """
+                {"query":[0.2,0.1,0.9,0.7],"limit":4,"with_payload":true}""");
+        assertPoints(r, new long[] {7, 4, 1, 3}, new double[] {1.9, 1.362, 1.273, 1.208});
+        assertEquals("London", r.at("/result/points/1/payload/city").asText());
+        assertPoints(query("replay-write", "shop", """
+                {"query":[0,0,0,1],"limit":1}"""), new long[] {7}, new double[] {1.0});
+        assertPoints(query("replay-image", "multi", """
+                {"query":[1,1],"using":"image"}"""),
+                new long[] {11, 10, 12, 13}, new double[] {0.98995, 0.70711, 0.70711, -0.70711});
+        assertPoints(query("replay-gone", "gone", """
+                {"query":[0,0,2]}"""), new long[] {9}, new double[] {2.0});
+        assertPoints(query("replay-bad", "bad", """
+                {"query":[1,0]}"""), new long[] {6, 1}, new double[] {2.0, 1.0});
+        // the replayed valid operations were acknowledged again, not dead-lettered
+        assertTrue(job.received("u-gone-2").size() >= 2, job.received("u-gone-2").toString());
+        java.util.Set<String> valid = java.util.Set.of("c-shop", "u-shop", "c-multi", "u-multi", "c-gone", "u-gone",
+                "d-gone", "dc-gone", "c-gone-2", "u-gone-2", "c-bad", "ok-1", "ok-2", "u-after");
+        assertTrue(job.deadLetters().stream().noneMatch(d -> valid.contains(d.path("op_id").asText())),
+                job.deadLetters().toString());
+    }
+
     @Test
     @Order(100)
     void jobNeverRestartedAndCheckpointsToRocksDb() throws Exception {

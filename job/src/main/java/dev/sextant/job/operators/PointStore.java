@@ -176,16 +176,28 @@ public final class PointStore extends AbstractStreamOperator<PointWrite> impleme
             return; // another copy of a sweep this subtask applies (or applied) on its first key group's copy
         }
         String prefix = sweep.collection() + '\0';
-        PointSelector selector;
+        PointSelector selector = null;
         PayloadOperation operation = null;
-        if (sweep.dropsCollection()) {
-            selector = null;
-        } else if (CollectionSweep.DELETE.equals(sweep.operation())) {
-            selector = PayloadOperations.deletePoints(Json.readTrusted(sweep.bodyJson()));
-        } else {
-            operation = PayloadOperations.parse(sweep.operation(), Json.readTrusted(sweep.bodyJson()));
-            selector = operation.selector();
+        try {
+            if (CollectionSweep.DELETE.equals(sweep.operation())) {
+                selector = PayloadOperations.deletePoints(Json.readTrusted(sweep.bodyJson()));
+            } else if (!sweep.dropsCollection()) {
+                operation = PayloadOperations.parse(sweep.operation(), Json.readTrusted(sweep.bodyJson()));
+                selector = operation.selector();
+            }
+        } catch (RuntimeException e) {
+            // Never expected (the catalog parsed the same body); report it as this subtask's failed part.
+            LOG.error("Could not read the {} of collection {}", sweep.operation(), sweep.collection(), e);
+            if (sweep.opId() != null) {
+                output.collect(Tags.ACKS, new StreamRecord<>(AckPart.pointsChanged(sweep.opId(), 1)));
+                output.collect(Tags.ACKS, new StreamRecord<>(AckPart.pointFailed(sweep.opId(), PointWrite.SWEPT, 0,
+                        500, "Service internal error: " + e)));
+                output.collect(Tags.ACKS, new StreamRecord<>(
+                        AckPart.stageApplied(sweep.opId(), STAGE, AckPart.FILTER_OPERATION_GROUPS, parallelism)));
+            }
+            return;
         }
+        PointSelector admitted = selector;
         PayloadOperation change = operation;
         int[] changed = {0};
         Object currentKey = getCurrentKey();
@@ -199,11 +211,11 @@ public final class PointStore extends AbstractStreamOperator<PointWrite> impleme
                     if (p == null || p.incarnation() > sweep.incarnation()) {
                         return;
                     }
-                    if (selector == null) {
+                    if (admitted == null) {
                         state.clear();
                         return;
                     }
-                    if (p.incarnation() != sweep.incarnation() || !selector.matches(p.toPoint())) {
+                    if (p.incarnation() != sweep.incarnation() || !admitted.matches(p.toPoint())) {
                         return;
                     }
                     changed[0]++;

@@ -18,7 +18,6 @@ import dev.sextant.job.protocol.Outbound;
 import dev.sextant.job.protocol.PlannedRequest;
 import dev.sextant.job.protocol.RawRecord;
 import dev.sextant.job.protocol.RequestRef;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -5,8 +5,6 @@ import static dev.sextant.job.operators.Fixtures.json;
 import static dev.sextant.job.operators.Fixtures.pointOp;
 import static dev.sextant.job.operators.Fixtures.side;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
