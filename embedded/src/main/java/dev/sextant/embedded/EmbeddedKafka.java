@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * (with its topics and records) otherwise.
      *
      * @throws IllegalStateException if the directory cannot be formatted (e.g. another broker holds it), a
-     *     port is taken, or the broker is not ready in 60 s
+     *     port is taken (the message names it), or the broker is not ready in 60 s
      */
     public static EmbeddedKafka start(Path logDir, int port, int controllerPort) {
         Path dir = logDir.toAbsolutePath();
@@ -102,6 +103,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create Kafka log directory " + dir, e);
         }
+        // Kafka halts the whole JVM (ProcessTerminatingFaultHandler) when its controller cannot bind: check first.
+        requireFree(port, "Kafka client port");
+        requireFree(controllerPort, "Kafka KRaft controller port");
         Properties props = brokerProperties(dir, port, controllerPort);
         format(dir, props);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -317,6 +321,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
         }
         return Uuid.randomUuid().toString();
+    }
+
+    /** Fails with a message naming the port when {@code localhost:port} cannot be bound (another process has it). */
+    private static void requireFree(int port, String what) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " " + port + " on localhost is in use by another process ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     /** Ports that were free a moment ago; another process could still take one before the broker binds it. */

@@ -1,7 +1,10 @@
 package dev.sextant.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +84,19 @@ class EmbeddedKafkaTest {
                 Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
                 assertEquals("-1", config.get("retention.ms").value());
             }
+        }
+    }
+
+    @Test
+    void aPortInUseIsNamedInsteadOfHaltingTheJvm() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int controllerPort = free.getLocalPort();
+            free.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> EmbeddedKafka.start(dir, taken.getLocalPort(), controllerPort).close());
+            assertEquals("Kafka client port " + taken.getLocalPort() + " on localhost is in use by another process",
+                    e.getMessage().substring(0, e.getMessage().indexOf(" (")));
         }
     }
 
