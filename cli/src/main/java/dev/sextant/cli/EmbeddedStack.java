@@ -150,8 +150,6 @@ public final class EmbeddedStack implements AutoCloseable {
         for (Path dir : new Path[] {config.kafkaDir(), config.checkpointDir(), config.tmpDir()}) {
             createDirectories(dir);
         }
-        chooseRestore(explicitRestore);
-
         kafka = config.kafkaPort() == 0
                 ? EmbeddedKafka.start(config.kafkaDir())
                 : EmbeddedKafka.start(config.kafkaDir(), config.kafkaPort(), config.controllerPort());
@@ -161,6 +159,7 @@ public final class EmbeddedStack implements AutoCloseable {
         kafka.createTopics(config.topicPartitions(), Map.of("retention.ms", "-1"), pointsTopic());
         kafka.createTopics(config.topicPartitions(), requestsTopic(), resultsTopic(), deadLetterTopic());
 
+        chooseRestore(explicitRestore);
         miniCluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(settings)
                 .setNumTaskManagers(1)
