@@ -133,6 +133,11 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
                 throw new IllegalStateException(ex);
             }
         };
+        // Checked even for an empty batch, whose searches consult no catalog entry: the resolver needs the
+        // searched collection's entry, and Qdrant answers an unknown collection with 404 whatever the body.
+        if (catalogFn.apply(request.collection()) == null) {
+            throw QdrantException.collectionNotFound(request.collection());
+        }
         Set<ExampleRef> examples = new LinkedHashSet<>();
         for (QueryRequest search : searches) {
             search.validate(request.collection(), catalogFn);

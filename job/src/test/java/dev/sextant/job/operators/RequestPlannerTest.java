@@ -98,6 +98,27 @@ class RequestPlannerTest {
     }
 
     @Test
+    void anEmptyBatchIsPlannedAgainstItsCollection() throws Exception {
+        harness.processElement(request(6, """
+                {"request_id":"r6","op":"query_batch","collection":"shop","body":{"searches":[]}}"""), 0);
+        PlannedRequest p = harness.extractOutputValues().get(0);
+        assertTrue(p.batch());
+        assertEquals(0, p.lookups());
+        assertArrayEquals(new CatalogEntry[] {SHOP_1}, p.catalog());
+        assertTrue(side(harness, Tags.OUTBOUND).isEmpty());
+    }
+
+    @Test
+    void anEmptyBatchOnAnUnknownCollectionIsA404() throws Exception {
+        harness.processElement(request(7, """
+                {"request_id":"r7","op":"query_batch","collection":"nope","body":{"searches":[]}}"""), 0);
+        JsonNode r = onlyResponse();
+        assertEquals(404, r.get("code").asInt());
+        assertEquals("Not found: Collection `nope` doesn't exist!", r.at("/status/error").asText());
+        assertTrue(harness.extractOutputValues().isEmpty());
+    }
+
+    @Test
     void unreadableRequestsAreAnsweredUnderTheirGeneratedId() throws Exception {
         harness.processElement(request(6, "[1,2"), 0);
         Outbound out = side(harness, Tags.OUTBOUND).get(0);
