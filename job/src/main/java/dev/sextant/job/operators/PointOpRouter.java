@@ -42,8 +42,9 @@ public final class PointOpRouter extends ProcessFunction<RawRecord, RoutedOperat
     public void processElement(RawRecord record, Context ctx, Collector<RoutedOperation> out) {
         try {
             if (record.valueSize() > maxMessageBytes) {
-                throw new InvalidOperation(null, QdrantException.badRequest("Message of " + record.valueSize()
-                        + " bytes exceeds sextant.max-message-bytes (" + maxMessageBytes + ")"));
+                // Still acknowledged when its envelope names an op_id: a client waiting for it must not hang.
+                throw new InvalidOperation(readableOpId(record), QdrantException.badRequest("Message of "
+                        + record.valueSize() + " bytes exceeds sextant.max-message-bytes (" + maxMessageBytes + ")"));
             }
             PointOpSchema.Header header = PointOpSchema.peek(record.value());
             out.collect(new RoutedOperation(header.op(), header.collection(), header.opId(), record));
@@ -52,6 +53,17 @@ public final class PointOpRouter extends ProcessFunction<RawRecord, RoutedOperat
         } catch (RuntimeException e) {
             // A bug must not stop the job on one record either; report it like bad input, with its type.
             reject(record, null, new QdrantException(500, "Service internal error: " + e), ctx);
+        }
+    }
+
+    /** The op_id of a record that is rejected whole, or {@code null} when its envelope cannot be read. */
+    private static String readableOpId(RawRecord record) {
+        try {
+            return PointOpSchema.peek(record.value()).opId();
+        } catch (InvalidOperation e) {
+            return e.opId();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -52,6 +52,20 @@ class PointOpRouterTest {
     }
 
     @Test
+    void anOversizedOperationIsAcknowledgedUnderItsOpId() throws Exception {
+        String big = "{\"op\":\"upsert\",\"collection\":\"shop\",\"op_id\":\"big\",\"body\":{\"points\":[{\"id\":1,"
+                + "\"vector\":[1,0],\"payload\":{\"s\":\"" + "x".repeat(300) + "\"}}]}}";
+        harness.processElement(pointOp(1, big), 0);
+        assertTrue(harness.extractOutputValues().isEmpty());
+        List<AckPart> acks = side(harness, Tags.ACKS);
+        assertEquals(1, acks.size());
+        assertEquals("big", acks.get(0).opId());
+        assertEquals(400, acks.get(0).code());
+        JsonNode dead = json(side(harness, Tags.OUTBOUND).get(0));
+        assertTrue(dead.toString().contains("exceeds sextant.max-message-bytes (200)"), dead.toString());
+    }
+
+    @Test
     void unreadableOperationsAreDeadLetteredAndAcknowledgedWhenTheyHaveAnOpId() throws Exception {
         harness.processElement(pointOp(1, "not json"), 0);
         harness.processElement(pointOp(2, "{\"op\":\"merge\",\"collection\":\"shop\",\"op_id\":\"m\"}"), 0);
