@@ -100,15 +100,7 @@ class ConformanceITCase {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (job != null) {
-                job.close();
-            }
-        } finally {
-            if (kafka != null) {
-                kafka.close();
-            }
-        }
+        RunningJob.stop(job, kafka);
     }
 
     @TestFactory

@@ -277,6 +277,19 @@ final class RunningJob implements AutoCloseable {
         }
     }
 
+    /** Stops the job, then the broker it reads (either may be {@code null} when its start failed). */
+    static void stop(RunningJob job, EmbeddedKafka kafka) throws Exception {
+        try {
+            if (job != null) {
+                job.close();
+            }
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
     @Override
     public void close() throws Exception {
         running.set(false);

@@ -68,15 +68,7 @@ class SextantJobITCase {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (job != null) {
-                job.close();
-            }
-        } finally {
-            if (kafka != null) {
-                kafka.close();
-            }
-        }
+        RunningJob.stop(job, kafka);
     }
 
     @Test

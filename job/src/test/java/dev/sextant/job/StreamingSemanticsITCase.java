@@ -71,15 +71,7 @@ class StreamingSemanticsITCase {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (job != null) {
-                job.close();
-            }
-        } finally {
-            if (kafka != null) {
-                kafka.close();
-            }
-        }
+        RunningJob.stop(job, kafka);
     }
 
     /**
