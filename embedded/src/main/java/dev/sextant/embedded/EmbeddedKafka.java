@@ -68,13 +68,40 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final int port;
     private final int controllerPort;
+    private final SaslPlain sasl;
     private boolean closed;
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, int port, int controllerPort) {
+    /**
+     * SASL/PLAIN credentials of the one user a secured broker knows; its client listener is then
+     * {@code SASL_PLAINTEXT} (for tests of the Kafka security pass-through: PLAIN sends the password in clear
+     * text, so a real deployment uses {@code SASL_SSL}). {@link #toString()} hides the password.
+     */
+    public record SaslPlain(String username, String password) {
+        public SaslPlain {
+            if (username == null || username.isEmpty() || password == null || password.isEmpty()
+                    || (username + password).contains("\"")) {
+                throw new IllegalArgumentException("SASL/PLAIN username and password must be non-empty, without quotes");
+            }
+        }
+
+        /** The {@code sasl.jaas.config} value of a client logging in as this user. */
+        public String clientJaasConfig() {
+            return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + username
+                    + "\" password=\"" + password + "\";";
+        }
+
+        @Override
+        public String toString() {
+            return "SaslPlain[username=" + username + ", password=<hidden>]";
+        }
+    }
+
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, int port, int controllerPort, SaslPlain sasl) {
         this.server = server;
         this.logDir = logDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.sasl = sasl;
     }
 
     /**
@@ -97,6 +124,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      *     port is taken (the message names it), or the broker is not ready in 60 s
      */
     public static EmbeddedKafka start(Path logDir, int port, int controllerPort) {
+        return start(logDir, port, controllerPort, null);
+    }
+
+    /**
+     * Starts a broker on two free ports whose client listener requires SASL/PLAIN login as {@code sasl}'s user;
+     * {@link #clientProperties()} gives the settings a client needs. The credentials are also written to the
+     * {@code server.properties} in {@code logDir} (the format tool reads them there): use a private directory.
+     *
+     * @throws IllegalStateException as {@link #start(Path, int, int)}
+     */
+    public static EmbeddedKafka start(Path logDir, SaslPlain sasl) {
+        int[] ports = freePorts(2);
+        return start(logDir, ports[0], ports[1], java.util.Objects.requireNonNull(sasl, "sasl"));
+    }
+
+    private static EmbeddedKafka start(Path logDir, int port, int controllerPort, SaslPlain sasl) {
         Path dir = logDir.toAbsolutePath();
         try {
             Files.createDirectories(dir);
@@ -106,10 +149,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Kafka halts the whole JVM (ProcessTerminatingFaultHandler) when its controller cannot bind: check first.
         requireFree(port, "Kafka client port");
         requireFree(controllerPort, "Kafka KRaft controller port");
-        Properties props = brokerProperties(dir, port, controllerPort);
+        Properties props = brokerProperties(dir, port, controllerPort, sasl);
         format(dir, props);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, port, controllerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, dir, port, controllerPort, sasl);
         try {
             server.startup();
             kafka.awaitReady(READY_TIMEOUT);
@@ -125,7 +168,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "localhost:" + port;
     }
 
-    /** The client (PLAINTEXT) port. */
+    /**
+     * The security settings a client of this broker needs besides {@code bootstrap.servers}: empty for a
+     * plaintext broker; {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config} for one
+     * started with {@link SaslPlain} credentials. A new copy on each call.
+     */
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        if (sasl != null) {
+            props.put("security.protocol", "SASL_PLAINTEXT");
+            props.put("sasl.mechanism", "PLAIN");
+            props.put("sasl.jaas.config", sasl.clientJaasConfig());
+        }
+        return props;
+    }
+
+    /** The client port (PLAINTEXT, or SASL_PLAINTEXT for a broker started with {@link SaslPlain}). */
     public int port() {
         return port;
     }
@@ -198,7 +256,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        Properties props = new Properties();
+        Properties props = clientProperties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
@@ -249,16 +307,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path dir, int port, int controllerPort) {
+    private static Properties brokerProperties(Path dir, int port, int controllerPort, SaslPlain sasl) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        // The controller listener stays PLAINTEXT on localhost: only clients log in.
+        String listener = sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.put("listeners", listener + "://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+        p.put("advertised.listeners", listener + "://localhost:" + port);
+        p.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("inter.broker.listener.name", listener);
+        if (sasl != null) {
+            p.put("sasl.enabled.mechanisms", "PLAIN");
+            p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+            // user_<name>="<password>" declares the accepted login; username/password are the broker's own
+            p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + sasl.username()
+                            + "\" password=\"" + sasl.password() + "\" user_" + sasl.username() + "=\""
+                            + sasl.password() + "\";");
+        }
         p.put("log.dirs", dir.toString());
         // One broker: every internal topic has a single replica.
         p.put("offsets.topic.replication.factor", "1");
