@@ -19,6 +19,12 @@ public final class CollectionConfig {
     /** The name under which the unnamed (default) vector is kept. */
     public static final String UNNAMED = "";
 
+    /** Qdrant's largest dense vector dimension (its {@code VectorParams.size} is validated to 1..=65536). */
+    public static final int MAX_DIMENSION = 65_536;
+
+    /** Job option that sets the largest dimension, named in the error. */
+    public static final String MAX_DIMENSION_OPTION = "sextant.collection.max-dimension";
+
     private final Map<String, VectorParams> vectors;
     private final boolean named;
 
@@ -32,11 +38,35 @@ public final class CollectionConfig {
     }
 
     /**
-     * Parses a create-collection body ({@code {"vectors": ...}}) or the bare {@code vectors} object.
+     * Parses a create-collection body ({@code {"vectors": ...}}) or the bare {@code vectors} object, with no
+     * bound on the dimension: for configs that were accepted before (stored entries). A new collection is
+     * checked with {@link #fromJson(JsonNode, int)}.
      *
      * @throws QdrantException 400/422 when the shape, a size or a distance is wrong
      */
     public static CollectionConfig fromJson(JsonNode node) {
+        return parse(node);
+    }
+
+    /**
+     * Parses a create-collection body ({@code {"vectors": ...}}) or the bare {@code vectors} object.
+     *
+     * @param maxDimension the largest {@code size} accepted for any vector
+     * @throws QdrantException 400/422 when the shape, a size or a distance is wrong; 422 "Validation error in
+     *     JSON body: vectors.size: value N invalid, must be M or smaller (sextant.collection.max-dimension)"
+     */
+    public static CollectionConfig fromJson(JsonNode node, int maxDimension) {
+        CollectionConfig config = parse(node);
+        config.vectors.forEach((name, p) -> {
+            if (p.size() > maxDimension) {
+                throw QdrantException.validation((name.isEmpty() ? "vectors" : "vectors." + name) + ".size: value "
+                        + p.size() + " invalid, must be " + maxDimension + " or smaller (" + MAX_DIMENSION_OPTION + ")");
+            }
+        });
+        return config;
+    }
+
+    private static CollectionConfig parse(JsonNode node) {
         if (node != null && node.isObject() && node.has("vectors")) {
             node = node.get("vectors");
         }

@@ -1,5 +1,6 @@
 package dev.sextant.job;
 
+import dev.sextant.index.query.RequestLimits;
 import dev.sextant.job.kafka.KafkaEndpoints;
 import dev.sextant.job.kafka.ReplyTopics;
 import dev.sextant.job.operators.AckCollector;
@@ -157,6 +158,11 @@ public final class SextantJob {
                 options.get(SextantOptions.INDEX_M),
                 options.get(SextantOptions.INDEX_EF_CONSTRUCTION),
                 options.get(SextantOptions.INDEX_EF));
+        RequestLimits requestLimits = SextantOptions.requestLimits(options);
+        int maxDimension = options.get(SextantOptions.MAX_DIMENSION);
+        if (maxDimension < 1) {
+            throw new IllegalArgumentException(SextantOptions.MAX_DIMENSION.key() + " must be at least 1");
+        }
         if (timeoutMs <= 0 || options.get(SextantOptions.ACK_TIMEOUT_MS) <= 0) {
             throw new IllegalArgumentException("sextant.request.timeout-ms and sextant.ack.timeout-ms must be > 0");
         }
@@ -171,7 +177,7 @@ public final class SextantJob {
         KeyGroupKeys storeKeys = new KeyGroupKeys(MAX_PARALLELISM);
         SingleOutputStreamOperator<StoreInput> toStore = routed
                 .keyBy(RoutedOperation::collection, Types.STRING)
-                .process(new CollectionCatalog(deadLetters, partitionKeys, storeKeys))
+                .process(new CollectionCatalog(deadLetters, partitionKeys, storeKeys, maxDimension))
                 .uid("collection-catalog").name("CollectionCatalog");
         DataStream<CollectionChange> changes = toStore.getSideOutput(Tags.CHANGES);
         BroadcastStream<CollectionChange> catalog = changes.broadcast(CollectionCatalog.BROADCAST);
@@ -181,7 +187,7 @@ public final class SextantJob {
                 .fromSource(requestSource, WatermarkStrategy.noWatermarks(), "requests source")
                 .uid("requests-source")
                 .connect(catalog)
-                .process(new RequestPlanner(results, maxBytes, replyTopics))
+                .process(new RequestPlanner(results, maxBytes, requestLimits, replyTopics))
                 .uid("request-planner").name("RequestPlanner");
         DataStream<Lookup> lookups = plans.getSideOutput(Tags.LOOKUPS);
 

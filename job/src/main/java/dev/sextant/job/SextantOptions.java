@@ -1,6 +1,8 @@
 package dev.sextant.job;
 
+import dev.sextant.index.CollectionConfig;
 import dev.sextant.index.IndexOptions;
+import dev.sextant.index.query.RequestLimits;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
@@ -114,6 +116,32 @@ public final class SextantOptions {
                     + " lettered, larger requests answered with a 400 error, larger responses replaced by a"
                     + " 400 error. Topics (max.message.bytes) and the broker must accept messages of this size.");
 
+    public static final ConfigOption<Integer> MAX_LIMIT_OFFSET = ConfigOptions.key(RequestLimits.MAX_LIMIT_OFFSET_OPTION)
+            .intType()
+            .defaultValue(RequestLimits.DEFAULTS.maxLimitOffset())
+            .withDescription("Largest limit + offset of one search (results each index partition keeps and sends to"
+                    + " the merge). A request over it is answered with a 400 error naming this option.");
+
+    public static final ConfigOption<Integer> MAX_EXAMPLES = ConfigOptions.key(RequestLimits.MAX_EXAMPLES_OPTION)
+            .intType()
+            .defaultValue(RequestLimits.DEFAULTS.maxExamples())
+            .withDescription("Most examples of one query: positives + negatives of a recommend, the target plus two"
+                    + " per context pair of a discover, two per pair of a context. A request over it is answered"
+                    + " with a 400 error naming this option.");
+
+    public static final ConfigOption<Integer> MAX_BATCH_SEARCHES = ConfigOptions.key(RequestLimits.MAX_BATCH_SEARCHES_OPTION)
+            .intType()
+            .defaultValue(RequestLimits.DEFAULTS.maxBatchSearches())
+            .withDescription("Most searches of one query_batch. A batch over it is answered with a 400 error naming"
+                    + " this option.");
+
+    public static final ConfigOption<Integer> MAX_DIMENSION = ConfigOptions.key(CollectionConfig.MAX_DIMENSION_OPTION)
+            .intType()
+            .defaultValue(CollectionConfig.MAX_DIMENSION)
+            .withDescription("Largest vector dimension (size) of a collection, Qdrant's 65536 by default. A"
+                    + " create_collection over it is dead-lettered and acknowledged with a 422 error naming this"
+                    + " option.");
+
     public static final ConfigOption<String> DELIVERY_GUARANTEE = ConfigOptions.key("sextant.delivery-guarantee")
             .stringType()
             .defaultValue("at-least-once")
@@ -133,6 +161,15 @@ public final class SextantOptions {
             }
         }
         return props;
+    }
+
+    /**
+     * The request limits {@link #MAX_LIMIT_OFFSET}, {@link #MAX_EXAMPLES}, {@link #MAX_BATCH_SEARCHES}.
+     *
+     * @throws IllegalArgumentException when one is below 1
+     */
+    public static RequestLimits requestLimits(Configuration options) {
+        return new RequestLimits(options.get(MAX_LIMIT_OFFSET), options.get(MAX_EXAMPLES), options.get(MAX_BATCH_SEARCHES));
     }
 
     /** {@link #MAX_MESSAGE_BYTES} as an int number of bytes (capped at Integer.MAX_VALUE). */

@@ -34,6 +34,43 @@ final class Responses {
         assertFalse(response.has("result"), response.toString());
     }
 
+    /**
+     * Asserts {@code actual} equals {@code expected} as JSON, numbers (scores, vector components, payload values)
+     * within {@code tolerance}; array elements in the same order, an object's fields in any order.
+     *
+     * @param what names the value in failure messages
+     */
+    static void assertSameJson(JsonNode expected, JsonNode actual, double tolerance, String what) {
+        assertSameJson(expected, actual, tolerance, what, "");
+    }
+
+    private static void assertSameJson(JsonNode expected, JsonNode actual, double tolerance, String what, String at) {
+        String where = what + " at " + (at.isEmpty() ? "/" : at);
+        if (expected.isNumber()) {
+            assertTrue(actual.isNumber(), where + ": expected a number, got " + actual);
+            assertEquals(expected.asDouble(), actual.asDouble(), tolerance, where);
+            return;
+        }
+        assertEquals(expected.getNodeType(), actual.getNodeType(), where + ": " + actual);
+        if (expected.isArray()) {
+            assertEquals(expected.size(), actual.size(), where + ": array size, got " + actual);
+            for (int i = 0; i < expected.size(); i++) {
+                assertSameJson(expected.get(i), actual.get(i), tolerance, what, at + "/" + i);
+            }
+        } else if (expected.isObject()) {
+            java.util.List<String> expectedNames = new java.util.ArrayList<>();
+            expected.fieldNames().forEachRemaining(expectedNames::add);
+            java.util.List<String> actualNames = new java.util.ArrayList<>();
+            actual.fieldNames().forEachRemaining(actualNames::add);
+            assertEquals(new java.util.TreeSet<>(expectedNames), new java.util.TreeSet<>(actualNames), where + ": fields");
+            for (String name : expectedNames) {
+                assertSameJson(expected.get(name), actual.get(name), tolerance, what, at + "/" + name);
+            }
+        } else {
+            assertEquals(expected, actual, where);
+        }
+    }
+
     /** A failed acknowledgment of {@code opId} with {@code code} whose message contains {@code contains}. */
     static void assertFailedAck(RunningJob job, String opId, int code, String contains) throws InterruptedException {
         JsonNode ack = job.awaitKey(opId).value();

@@ -63,7 +63,7 @@ final class RunningJob implements AutoCloseable {
     record Received(String topic, String key, JsonNode value) {}
 
     private RunningJob(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions, int parallelism,
-            Path checkpoints, Configuration flinkOverrides) throws Exception {
+            Path checkpoints, Configuration flinkOverrides, Configuration sextantOverrides) throws Exception {
         this.kafka = kafka;
         this.miniCluster = miniCluster;
         this.flinkOverrides = flinkOverrides;
@@ -83,6 +83,7 @@ final class RunningJob implements AutoCloseable {
         options.set(SextantOptions.GROUP_ID, prefix);
         options.set(SextantOptions.PARTITIONS, partitions);
         options.set(SextantOptions.REQUESTS_STARTING_OFFSET, "earliest");
+        options.addAll(sextantOverrides);
         this.checkpoints = checkpoints;
         job = submit(parallelism, null);
 
@@ -122,10 +123,36 @@ final class RunningJob implements AutoCloseable {
 
     /** Stops the job with a savepoint under {@code dir} and starts it again from there at {@code parallelism}. */
     void restartFromSavepoint(Path dir, int parallelism) throws Exception {
+        restore(stopWithSavepoint(dir), parallelism);
+    }
+
+    /** Stops the job with a savepoint under {@code dir} (waits until the job has finished); returns its path. */
+    String stopWithSavepoint(Path dir) throws Exception {
         String savepoint = job.stopWithSavepoint(false, dir.toUri().toString(),
-                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
         job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        return savepoint;
+    }
+
+    /**
+     * Starts the job from {@code savepoint} at {@code parallelism}, cancelling the running job first if there is
+     * one. The same savepoint can be restored more than once: each restored job reads both topics again from the
+     * savepoint's offsets, so it answers the requests sent after the savepoint once more (tests use new ids).
+     */
+    void restore(String savepoint, int parallelism) throws Exception {
+        cancelUnlessFinished();
         job = submit(parallelism, savepoint);
+    }
+
+    private void cancelUnlessFinished() throws Exception {
+        if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            try {
+                job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException cancelled) {
+                // a cancelled job ends with an exception
+            }
+        }
     }
 
     /**
@@ -150,7 +177,19 @@ final class RunningJob implements AutoCloseable {
     /** {@link #start} with Flink settings of the test's own (e.g. {@code pipeline.object-reuse}). */
     static RunningJob start(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions,
             int parallelism, Path checkpoints, Configuration flinkOverrides) throws Exception {
-        return new RunningJob(kafka, miniCluster, prefix, partitions, parallelism, checkpoints, flinkOverrides);
+        return start(kafka, miniCluster, prefix, partitions, parallelism, checkpoints, flinkOverrides,
+                new Configuration());
+    }
+
+    /**
+     * {@link #start} with Flink settings and {@link SextantOptions} of the test's own (e.g. a lower
+     * {@code sextant.index.exact-scan-below}); the options override the defaults set here.
+     */
+    static RunningJob start(EmbeddedKafka kafka, MiniCluster miniCluster, String prefix, int partitions,
+            int parallelism, Path checkpoints, Configuration flinkOverrides, Configuration sextantOverrides)
+            throws Exception {
+        return new RunningJob(kafka, miniCluster, prefix, partitions, parallelism, checkpoints, flinkOverrides,
+                sextantOverrides);
     }
 
     private void consume(KafkaConsumer<String, String> consumer) {
@@ -242,6 +281,22 @@ final class RunningJob implements AutoCloseable {
         }
     }
 
+    /** Every message received so far on the results and reply topics, by key. */
+    Map<String, List<Received>> receivedByKey() {
+        synchronized (byKey) {
+            Map<String, List<Received>> copy = new HashMap<>();
+            byKey.forEach((k, l) -> copy.put(k, List.copyOf(l)));
+            return copy;
+        }
+    }
+
+    /** How many messages were received so far on the results and reply topics. */
+    int receivedCount() {
+        synchronized (byKey) {
+            return byKey.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
     /** Every dead letter received so far. */
     List<JsonNode> deadLetters() {
         synchronized (byKey) {
@@ -250,7 +305,15 @@ final class RunningJob implements AutoCloseable {
     }
 
     private <T> T await(java.util.function.Supplier<T> probe, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        return await(probe, what, WAIT);
+    }
+
+    /**
+     * Waits up to {@code wait} until {@code probe} returns a value, re-testing it whenever a message arrives; the
+     * probe runs while holding the lock of the received messages.
+     */
+    <T> T await(java.util.function.Supplier<T> probe, String what, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         synchronized (byKey) {
             while (true) {
                 T t = probe.get();
@@ -264,6 +327,25 @@ final class RunningJob implements AutoCloseable {
                 byKey.wait(left);
             }
         }
+    }
+
+    /** The current job's status. */
+    JobStatus status() throws Exception {
+        return job.getJobStatus().get(10, TimeUnit.SECONDS);
+    }
+
+    /** The current job's execution graph (tasks and their attempts, checkpoint statistics). */
+    AccessExecutionGraph executionGraph() throws Exception {
+        return miniCluster.getExecutionGraph(job.getJobID()).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The current job's failures as the scheduler recorded them, oldest first. */
+    List<org.apache.flink.runtime.scheduler.exceptionhistory.RootExceptionHistoryEntry> exceptionHistory()
+            throws Exception {
+        List<org.apache.flink.runtime.scheduler.exceptionhistory.RootExceptionHistoryEntry> entries = new ArrayList<>();
+        miniCluster.getExecutionGraphInfo(job.getJobID()).get(10, TimeUnit.SECONDS).getExceptionHistory()
+                .forEach(entries::add);
+        return entries;
     }
 
     /** Asserts the job is running and no task was ever restarted (attempt number 0 everywhere). */

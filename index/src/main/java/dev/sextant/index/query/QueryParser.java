@@ -27,6 +27,10 @@ import java.util.Set;
  * For a batch each stage runs over all items before the next stage starts, so a 422 in any item wins
  * over a request-rule error in an earlier one (decision D7). Unknown top-level fields are ignored, as
  * Qdrant does; unknown fields of a filter are errors, as in Qdrant.
+ *
+ * <p>Sextant's own {@link RequestLimits} (not Qdrant's) are checked last, as a fourth stage (400
+ * "Bad request: ..." naming the limit and its job option), except the number of searches of a batch, which
+ * is checked before any search is read.
  */
 public final class QueryParser {
     private static final Set<String> UNSUPPORTED_KINDS =
@@ -35,24 +39,40 @@ public final class QueryParser {
     private QueryParser() {}
 
     /**
-     * Parses one query body.
+     * Parses one query body under {@link RequestLimits#DEFAULTS}.
      *
      * @throws QdrantException 400 / 422 as described in the class comment
      */
     public static QueryRequest parse(JsonNode body) {
+        return parse(body, RequestLimits.DEFAULTS);
+    }
+
+    /**
+     * Parses one query body and checks it against {@code limits}.
+     *
+     * @throws QdrantException 400 / 422 as described in the class comment
+     */
+    public static QueryRequest parse(JsonNode body, RequestLimits limits) {
         QueryRequest r = shape(body, "");
         validation(r, "");
         rules(r);
+        limits.check(r, "");
         return r;
+    }
+
+    /** {@link #parseBatch(JsonNode, RequestLimits)} under {@link RequestLimits#DEFAULTS}. */
+    public static List<QueryRequest> parseBatch(JsonNode body) {
+        return parseBatch(body, RequestLimits.DEFAULTS);
     }
 
     /**
      * Parses a batch body {@code {"searches": [query body, ...]}}; the result has one request per search,
      * in order.
      *
-     * @throws QdrantException the first error of the earliest stage, over all items (decision D7)
+     * @throws QdrantException the first error of the earliest stage, over all items (decision D7); a batch
+     *     of more searches than {@code limits} allow is refused before its searches are read
      */
-    public static List<QueryRequest> parseBatch(JsonNode body) {
+    public static List<QueryRequest> parseBatch(JsonNode body, RequestLimits limits) {
         if (body == null || !body.isObject()) {
             throw format("", "expected a JSON object, got " + describe(body));
         }
@@ -63,6 +83,7 @@ public final class QueryParser {
         if (!searches.isArray()) {
             throw format("searches", "expected a list of query requests, got " + describe(searches));
         }
+        limits.checkBatch(searches.size());
         List<QueryRequest> out = new ArrayList<>(searches.size());
         for (int i = 0; i < searches.size(); i++) {
             out.add(shape(searches.get(i), "searches[" + i + "]."));
@@ -71,6 +92,9 @@ public final class QueryParser {
             validation(out.get(i), "searches[" + i + "].");
         }
         out.forEach(QueryParser::rules);
+        for (int i = 0; i < out.size(); i++) {
+            limits.check(out.get(i), "searches[" + i + "].");
+        }
         return List.copyOf(out);
     }
 

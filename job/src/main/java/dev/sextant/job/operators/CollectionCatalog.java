@@ -34,7 +34,8 @@ import org.apache.flink.util.Collector;
  * the other stages have heard by then.
  *
  * <ul>
- *   <li>{@code create_collection}: the body's {@code vectors} are validated (400/422) and a live collection is
+ *   <li>{@code create_collection}: the body's {@code vectors} are validated (400/422; 422 for a dimension above
+ *       {@code sextant.collection.max-dimension}) and a live collection is
  *       refused (409 "Wrong input: Collection `c` already exists!"); otherwise the entry gets the next
  *       incarnation and a {@link CollectionChange} goes out ({@link Tags#CHANGES}, broadcast to the request
  *       planner and the index partitions).</li>
@@ -69,19 +70,27 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Routed
     private final String deadLetterTopic;
     private final PartitionKeys partitions;
     private final KeyGroupKeys storeKeys;
+    private final int maxDimension;
     private transient ValueState<CatalogEntry> entry;
     private transient ConfigCache configs;
     private transient Counter deadLetters;
     private transient Counter pointWrites;
 
+    /** A catalog accepting dimensions up to Qdrant's {@link CollectionConfig#MAX_DIMENSION}. */
+    public CollectionCatalog(String deadLetterTopic, PartitionKeys partitions, KeyGroupKeys storeKeys) {
+        this(deadLetterTopic, partitions, storeKeys, CollectionConfig.MAX_DIMENSION);
+    }
+
     /**
      * @param partitions where each point lives
      * @param storeKeys the keys that reach every point-store subtask (the store's max parallelism)
+     * @param maxDimension the largest vector size a {@code create_collection} may ask for (422 above it)
      */
-    public CollectionCatalog(String deadLetterTopic, PartitionKeys partitions, KeyGroupKeys storeKeys) {
+    public CollectionCatalog(String deadLetterTopic, PartitionKeys partitions, KeyGroupKeys storeKeys, int maxDimension) {
         this.deadLetterTopic = deadLetterTopic;
         this.partitions = partitions;
         this.storeKeys = storeKeys;
+        this.maxDimension = maxDimension;
     }
 
     @Override
@@ -117,7 +126,7 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Routed
         if (op.body() == null) {
             throw QdrantException.badRequest("Format error in JSON body: missing field `body`");
         }
-        CollectionConfig config = CollectionConfig.fromJson(op.body());
+        CollectionConfig config = CollectionConfig.fromJson(op.body(), maxDimension);
         CatalogEntry current = entry.value();
         if (current != null && !current.deleted()) {
             // Create of a live collection: Qdrant's 409, the existing collection is untouched.

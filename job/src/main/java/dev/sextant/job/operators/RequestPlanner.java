@@ -6,6 +6,7 @@ import dev.sextant.index.QdrantException;
 import dev.sextant.index.query.ExampleRef;
 import dev.sextant.index.query.QueryParser;
 import dev.sextant.index.query.QueryRequest;
+import dev.sextant.index.query.RequestLimits;
 import dev.sextant.job.kafka.ReplyTopics;
 import dev.sextant.job.kafka.RequestSchema;
 import dev.sextant.job.kafka.ResponseSchema;
@@ -36,7 +37,8 @@ import org.apache.flink.util.Collector;
  *
  * <p>Per request, in order: the message must be a JSON object (else a 400 response keyed by the generated
  * id {@code topic-partition-offset}); {@code reply_to} must be a topic name (else a 400 on the results
- * topic that exists, per {@link ReplyTopics}); the envelope and body must parse ({@code QueryParser}; 400/422) and pass
+ * topic that exists, per {@link ReplyTopics}); the envelope and body must parse ({@code QueryParser}; 400/422), stay
+ * within the job's {@link RequestLimits} (400 naming the option), and pass
  * {@code QueryRequest.validate} against the broadcast catalog (404 unknown collection, 400 vector name or
  * dimension). Every error is one response ({@link Tags#OUTBOUND}) and the end of the request. A valid request
  * becomes a {@link PlannedRequest} (main output, to {@code RequestResolver}) carrying the catalog entries it
@@ -52,20 +54,28 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
 
     private final String resultsTopic;
     private final int maxMessageBytes;
+    private final RequestLimits limits;
     private final ReplyTopics replyTopics;
     private transient ConfigCache configs;
     private transient int parallelism;
     private transient Counter requests;
     private transient Counter errorResponses;
 
+    /** A planner under {@link RequestLimits#DEFAULTS}. */
+    public RequestPlanner(String resultsTopic, int maxMessageBytes, ReplyTopics replyTopics) {
+        this(resultsTopic, maxMessageBytes, RequestLimits.DEFAULTS, replyTopics);
+    }
+
     /**
      * @param resultsTopic where responses go without {@code reply_to}
      * @param maxMessageBytes larger request messages are answered with a 400
+     * @param limits Sextant's bounds on a request (400 when exceeded, naming the option)
      * @param replyTopics which {@code reply_to} topics exist (a request naming another one gets a 400)
      */
-    public RequestPlanner(String resultsTopic, int maxMessageBytes, ReplyTopics replyTopics) {
+    public RequestPlanner(String resultsTopic, int maxMessageBytes, RequestLimits limits, ReplyTopics replyTopics) {
         this.resultsTopic = resultsTopic;
         this.maxMessageBytes = maxMessageBytes;
+        this.limits = limits;
         this.replyTopics = replyTopics;
     }
 
@@ -118,8 +128,8 @@ public final class RequestPlanner extends BroadcastProcessFunction<RawRecord, Co
     private void plan(RequestRef ref, RequestSchema.Request request, ReadOnlyBroadcastState<String, CatalogEntry> catalog,
             ReadOnlyContext ctx, Collector<PlannedRequest> out) throws Exception {
         List<QueryRequest> searches = request.batch()
-                ? QueryParser.parseBatch(request.body())
-                : List.of(QueryParser.parse(request.body()));
+                ? QueryParser.parseBatch(request.body(), limits)
+                : List.of(QueryParser.parse(request.body(), limits));
         // Remember every entry the validation consulted, so resolution sees the same catalog.
         Map<String, CatalogEntry> consulted = new LinkedHashMap<>();
         Function<String, CollectionConfig> catalogFn = name -> {

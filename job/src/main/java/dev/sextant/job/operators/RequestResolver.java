@@ -6,6 +6,7 @@ import dev.sextant.index.QdrantException;
 import dev.sextant.index.query.ExampleRef;
 import dev.sextant.index.query.QueryParser;
 import dev.sextant.index.query.QueryRequest;
+import dev.sextant.index.query.RequestLimits;
 import dev.sextant.index.query.ResolvedQuery;
 import dev.sextant.job.kafka.ResponseSchema;
 import dev.sextant.job.protocol.CatalogEntry;
@@ -131,7 +132,10 @@ public final class RequestResolver extends KeyedCoProcessFunction<String, Planne
                     : new Point(r.id(), StoredPoint.vectorMap(r.vectorNames(), r.vectors()), null);
         };
         var body = Json.readTrusted(p.bodyJson());
-        List<QueryRequest> searches = p.batch() ? QueryParser.parseBatch(body) : List.of(QueryParser.parse(body));
+        // The planner accepted this body under the job's limits, which may be above the defaults.
+        List<QueryRequest> searches = p.batch()
+                ? QueryParser.parseBatch(body, RequestLimits.NONE)
+                : List.of(QueryParser.parse(body, RequestLimits.NONE));
         String[] queries = new String[searches.size()];
         for (int i = 0; i < queries.length; i++) {
             ResolvedQuery q = searches.get(i).resolve(p.collection(), catalog, stored);

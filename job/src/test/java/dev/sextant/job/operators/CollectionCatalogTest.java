@@ -106,6 +106,22 @@ class CollectionCatalogTest {
     }
 
     @Test
+    void aDimensionAboveTheLimitIsA422NamingTheOption() throws Exception {
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new CollectionCatalog(DEAD_LETTERS, KEYS, STORE_KEYS, 3), RoutedOperation::collection, Types.STRING);
+        send(1, "{\"op\":\"create_collection\",\"collection\":\"wide\",\"op_id\":\"w\","
+                + "\"body\":{\"vectors\":{\"size\":4,\"distance\":\"Dot\"}}}");
+        send(2, "{\"op\":\"create_collection\",\"collection\":\"narrow\",\"body\":{\"vectors\":{\"size\":3,\"distance\":\"Dot\"}}}");
+        String reason = "Validation error in JSON body: vectors.size: value 4 invalid, must be 3 or smaller"
+                + " (sextant.collection.max-dimension)";
+        assertEquals(List.of(reason), deadLetterReasons());
+        assertEquals(422, json(side(harness, Tags.OUTBOUND).get(0)).get("code").asInt());
+        assertEquals(List.of(AckPart.failed("w", 422, reason)), side(harness, Tags.ACKS));
+        assertEquals(List.of("narrow"), side(harness, Tags.CHANGES).stream().map(CollectionChange::collection).toList());
+    }
+
+    @Test
     void aDeletedCollectionLeavesOnlyItsTombstone() throws Exception {
         send(1, CREATE_SHOP);
         send(2, "{\"op\":\"delete_collection\",\"collection\":\"shop\"}");

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sextant.index.PointId;
+import dev.sextant.index.query.RequestLimits;
 import dev.sextant.job.protocol.AckPart;
 import dev.sextant.job.protocol.CatalogEntry;
 import dev.sextant.job.protocol.CollectionChange;
@@ -162,6 +163,31 @@ class RequestPlannerTest {
         assertEquals("sextant.requests-0-210", r.get("request_id").asText());
         assertEquals(400, r.get("code").asInt());
         assertTrue(r.at("/status/error").asText().contains("nesting depth"), r.toString());
+    }
+
+    @Test
+    void requestsOverTheJobsLimitsAreA400NamingTheOption() throws Exception {
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forBroadcastProcessFunction(
+                new RequestPlanner(RESULTS, MAX_BYTES, new RequestLimits(20, 2, 1), topic -> true), CollectionCatalog.BROADCAST);
+        harness.processBroadcastElement(SHOP_CREATED, 0);
+        harness.processElement(request(1, """
+                {"request_id":"l1","op":"query","collection":"shop","body":{"query":[1,1],"limit":15,"offset":6}}"""), 0);
+        harness.processElement(request(2, """
+                {"request_id":"l2","op":"query","collection":"shop","body":{"query":{"recommend":{"positive":[1,2,3]}}}}"""), 0);
+        harness.processElement(request(3, """
+                {"request_id":"l3","op":"query_batch","collection":"shop","body":{"searches":[{"query":[1,1]},{"query":[1,1]}]}}"""), 0);
+        harness.processElement(request(4, """
+                {"request_id":"l4","op":"query","collection":"shop","body":{"query":[1,1],"limit":10,"offset":10}}"""), 0);
+        List<JsonNode> out = side(harness, Tags.OUTBOUND).stream().map(Fixtures::json).toList();
+        assertEquals(List.of("l1", "l2", "l3"), out.stream().map(r -> r.get("request_id").asText()).toList());
+        out.forEach(r -> assertEquals(400, r.get("code").asInt(), r.toString()));
+        assertEquals(List.of(
+                        "Bad request: limit + offset must be at most 20 (sextant.request.max-limit-offset)",
+                        "Bad request: a query may have at most 2 examples (sextant.request.max-examples), got 3",
+                        "Bad request: a batch may have at most 1 searches (sextant.request.max-batch-searches), got 2"),
+                out.stream().map(r -> r.at("/status/error").asText()).toList());
+        assertEquals(1, harness.extractOutputValues().size()); // l4: limit + offset = 20 is planned
     }
 
     @Test
