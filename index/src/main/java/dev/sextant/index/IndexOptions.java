@@ -14,8 +14,12 @@ package dev.sextant.index;
  *     beam is never below the number of results wanted
  * @param neighborOverflow how far a node's degree may exceed M between cleanups (≥ 1.0)
  * @param alpha the diversity slack of the neighbour selection (Vamana alpha; 1.2 suits dim ≥ 100)
- * @param repairFraction tombstones are repaired (removed from the graph) once they exceed this fraction of
- *     the graph's nodes
+ * @param repairFraction a repair (removing tombstones from the graph) is due once tombstones exceed this
+ *     fraction of the graph's nodes ({@code VectorSpace.repairDue()})
+ * @param repairCeiling the put or remove that takes tombstones past this fraction of the graph's nodes repairs
+ *     at once, whatever the owner has scheduled: it bounds the memory tombstones hold. Equal to
+ *     {@code repairFraction} (the default), every due repair runs inline; above it, the owner schedules repairs
+ *     in between ({@link #withScheduledRepair}). At least {@code repairFraction}.
  */
 public record IndexOptions(
         int exactScanBelow,
@@ -24,21 +28,55 @@ public record IndexOptions(
         int defaultEf,
         float neighborOverflow,
         float alpha,
-        double repairFraction) {
+        double repairFraction,
+        double repairCeiling) {
+
+    public IndexOptions {
+        if (!(repairCeiling >= repairFraction)) {
+            throw new IllegalArgumentException("repairCeiling " + repairCeiling + " is below repairFraction "
+                    + repairFraction);
+        }
+    }
+
+    /** Options whose due repairs run inline ({@code repairCeiling = repairFraction}). */
+    public IndexOptions(int exactScanBelow, int m, int efConstruction, int defaultEf, float neighborOverflow,
+            float alpha, double repairFraction) {
+        this(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha, repairFraction, repairFraction);
+    }
 
     public static IndexOptions defaults() {
         return new IndexOptions(4096, 32, 200, 100, 1.2f, 1.2f, 0.2);
     }
 
     public IndexOptions withExactScanBelow(int v) {
-        return new IndexOptions(v, m, efConstruction, defaultEf, neighborOverflow, alpha, repairFraction);
+        return new IndexOptions(v, m, efConstruction, defaultEf, neighborOverflow, alpha, repairFraction,
+                repairCeiling);
     }
 
     public IndexOptions withDefaultEf(int v) {
-        return new IndexOptions(exactScanBelow, m, efConstruction, v, neighborOverflow, alpha, repairFraction);
+        return new IndexOptions(exactScanBelow, m, efConstruction, v, neighborOverflow, alpha, repairFraction,
+                repairCeiling);
     }
 
+    /** Another repair fraction; due repairs stay inline when they were (the ceiling follows the fraction). */
     public IndexOptions withRepairFraction(double v) {
-        return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha, v);
+        return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha, v,
+                repairCeiling == repairFraction ? v : Math.max(v, repairCeiling));
+    }
+
+    /**
+     * Due repairs are left to the owner ({@code VectorSpace.repair()} from a timer) until tombstones exceed
+     * {@code ceiling} of the graph's nodes; past that the put or remove repairs inline.
+     *
+     * @param ceiling a fraction in [repairFraction, 1]; 0.5 lets tombstones grow to as many as the live nodes
+     */
+    public IndexOptions withScheduledRepair(double ceiling) {
+        return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha,
+                repairFraction, ceiling);
+    }
+
+    /** Whether due repairs are left to the owner (see {@link #repairCeiling}). */
+    public boolean repairScheduled() {
+        return repairCeiling > repairFraction;
     }
 }

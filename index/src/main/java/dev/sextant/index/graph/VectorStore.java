@@ -5,6 +5,7 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -105,17 +106,18 @@ public final class VectorStore implements RandomAccessVectorValues {
 
     /** Writes the vector at {@code ordinal} as {@link #dimension()} big-endian floats. */
     public void writeVector(int ordinal, DataOutput out) throws IOException {
-        for (float x : arrays[ordinal]) {
-            out.writeFloat(x);
-        }
+        // one write per vector, not four per component: a 49k × 384-d snapshot is 19M components
+        ByteBuffer bytes = ByteBuffer.allocate(dimension * Float.BYTES);
+        bytes.asFloatBuffer().put(arrays[ordinal]);
+        out.write(bytes.array());
     }
 
     /** Reads {@link #dimension()} floats into a new array stored at {@code ordinal}. */
     public void readVector(int ordinal, DataInput in) throws IOException {
         float[] v = new float[dimension];
-        for (int i = 0; i < dimension; i++) {
-            v[i] = in.readFloat();
-        }
+        byte[] bytes = new byte[dimension * Float.BYTES];
+        in.readFully(bytes);
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(v);
         set(ordinal, v);
     }
 }

@@ -46,10 +46,12 @@ import java.util.logging.Logger;
  * <p><b>Updates.</b> Graph nodes are ordinals ({@link OrdinalMap}). Replacing a point's vector tombstones its
  * old node and links a new one; deleting tombstones it. Re-putting an identical vector (a payload-only update)
  * touches nothing. Tombstones are never returned. Once they exceed {@link IndexOptions#repairFraction()} of
- * the graph's nodes, the put or remove that crossed the line runs {@link #repair()}: O(graph) work (every node
- * of every layer is visited, relinked neighbourhoods are rescored), amortised over repairFraction × nodes
- * deletions. Owners that have an idle moment (a timer, a checkpoint) can call {@link #repair()} earlier to
- * keep that pause off the record path; ordinals are reused only after a repair.
+ * the graph's nodes a repair is due ({@link #repairDue()}): O(graph) work (every node of every layer is
+ * visited, relinked neighbourhoods are rescored), amortised over repairFraction × nodes deletions, and seconds
+ * on a large graph. With the default options the put or remove that crossed the line runs it inline; with
+ * {@link IndexOptions#withScheduledRepair} the owner runs {@link #repair()} when it has an idle moment (a
+ * timer), and only the put or remove that crosses {@link IndexOptions#repairCeiling()} still repairs inline,
+ * which bounds the memory tombstones hold. Ordinals are reused only after a repair.
  *
  * <p><b>Filters.</b> {@code accept} is pushed into the graph search (jvector filters results, and still routes
  * through rejected nodes, so a selective filter makes it visit far more nodes). A sample of 64 live points
@@ -102,6 +104,8 @@ public final class VectorSpace {
     /** Live ordinals not yet linked into the graph (the graph is catching up). */
     private final BitSet pending = new BitSet();
     private int pendingCount;
+    /** Puts that changed a vector and removes of a present one, since this instance was created. */
+    private long changes;
 
     /**
      * An empty vector space.
@@ -155,6 +159,7 @@ public final class VectorSpace {
         if (graph != null) {
             graph.add(ord);
         }
+        changes++;
         afterChange();
     }
 
@@ -165,6 +170,7 @@ public final class VectorSpace {
             return;
         }
         retire(ord);
+        changes++;
         afterChange();
     }
 
@@ -216,6 +222,21 @@ public final class VectorSpace {
             return exactScan(query, k, accept);
         }
         return found;
+    }
+
+    /**
+     * Puts that changed a vector (a new point or a new vector for a point) and removes of a present point since
+     * this instance was created or restored: what a {@link #snapshot()} taken earlier lacks. An identical
+     * vector put again (a payload-only update) does not count.
+     */
+    public long changes() {
+        return changes;
+    }
+
+    /** Whether tombstones exceed {@link IndexOptions#repairFraction()} of the graph's nodes. */
+    public boolean repairDue() {
+        return graph != null && graph.deletedCount() > 0
+                && graph.deletedCount() > options.repairFraction() * graph.nodeCount();
     }
 
     /** Removes all tombstones from the graph now (see the class comment for the cost); no-op without any. */
@@ -442,9 +463,10 @@ public final class VectorSpace {
         }
     }
 
+    /** Repairs inline when due and not left to the owner, or past the ceiling (see the class comment). */
     private void repairIfDue() {
-        if (graph != null && graph.deletedCount() > 0
-                && graph.deletedCount() > options.repairFraction() * graph.nodeCount()) {
+        if (repairDue() && (!options.repairScheduled()
+                || graph.deletedCount() > options.repairCeiling() * graph.nodeCount())) {
             repair();
         }
     }

@@ -160,4 +160,116 @@ class CollectionIndexTest {
         assertThrows(IllegalArgumentException.class, () -> index.upsert(unknown));
         assertNull(index.get(PointId.of(9)));
     }
+
+    // ---- snapshots ---------------------------------------------------------------------------------------
+
+    /** 300 points with img and txt vectors (every third lacks txt), in a graph from the first point on. */
+    static CollectionIndex graphIndex(IndexOptions options) {
+        CollectionIndex big = new CollectionIndex(NAMED, options);
+        java.util.Random rnd = new java.util.Random(11);
+        for (int i = 0; i < 300; i++) {
+            java.util.Map<String, float[]> vectors = new java.util.LinkedHashMap<>();
+            vectors.put("img", new float[] {(float) rnd.nextGaussian(), (float) rnd.nextGaussian()});
+            if (i % 3 != 0) {
+                vectors.put("txt", new float[] {(float) rnd.nextGaussian(), (float) rnd.nextGaussian()});
+            }
+            big.upsert(new Point(PointId.of(i), vectors, (com.fasterxml.jackson.databind.node.ObjectNode)
+                    json("{'n': " + i + "}")));
+        }
+        return big;
+    }
+
+    static List<ScoredPoint> search(CollectionIndex idx, String body) {
+        ResolvedQuery q = QueryParser.parse(json(body)).resolve("c", name -> NAMED,
+                (ExampleRef ref) -> idx.get(ref.id()));
+        return idx.search(q);
+    }
+
+    static final List<String> QUERIES = List.of(
+            "{'query': [0.3, -0.2], 'using': 'img', 'limit': 10, 'with_payload': true}",
+            "{'query': [1, 1], 'using': 'txt', 'limit': 7, 'params': {'hnsw_ef': 16}}",
+            "{'query': {'recommend': {'positive': [5, 7], 'negative': [8]}}, 'using': 'img', 'limit': 5}",
+            "{'limit': 4, 'with_vector': true}");
+
+    @Test
+    void restoreFromASnapshotLoadsTheGraphsAndAnswersIdentically() {
+        IndexOptions options = IndexOptions.defaults().withExactScanBelow(0);
+        CollectionIndex original = graphIndex(options);
+        original.delete(PointId.of(4)); // a tombstone in both spaces
+        byte[] bytes = original.snapshot();
+
+        CollectionIndex restored = CollectionIndex.restore(NAMED, options, bytes, original.points());
+        assertEquals(0, restored.changes(), "nothing re-inserted");
+        for (String name : List.of("img", "txt")) {
+            assertEquals(original.space(name).stats(), restored.space(name).stats(), name);
+        }
+        assertEquals(299, restored.size());
+        for (String q : QUERIES) {
+            assertEquals(search(original, q), search(restored, q), q);
+        }
+        // the restored index shares the points' arrays instead of holding a second copy of every vector
+        assertTrue(restored.space("img").get(PointId.of(7)) == original.get(PointId.of(7)).vectors().get("img"));
+    }
+
+    @Test
+    void restoreAppliesTheChangesSinceTheSnapshot() {
+        IndexOptions options = IndexOptions.defaults().withExactScanBelow(0);
+        CollectionIndex live = graphIndex(options);
+        byte[] bytes = live.snapshot();
+        long before = live.changes();
+        live.delete(PointId.of(10));                                                         // deleted
+        live.upsert(new Point(PointId.of(11), java.util.Map.of("img", new float[] {9, 9}), null)); // overwritten, txt dropped
+        live.upsert(new Point(PointId.of(1000), java.util.Map.of("txt", new float[] {0, 0}), null)); // new
+        Point payloadOnly = live.get(PointId.of(12));
+        live.upsert(new Point(PointId.of(12), payloadOnly.vectors(), null));                  // payload only
+        assertEquals(5, live.changes() - before, "10: img, txt; 11: img, txt; 1000: txt");
+
+        CollectionIndex restored = CollectionIndex.restore(NAMED, options, bytes, live.points());
+        assertEquals(5, restored.changes());
+        assertEquals(live.size(), restored.size());
+        assertNull(restored.space("img").get(PointId.of(10)));
+        assertNull(restored.space("txt").get(PointId.of(11)));
+        assertNull(restored.get(PointId.of(12)).payload());
+        for (String q : QUERIES) {
+            assertEquals(search(live, q), search(restored, q), q);
+        }
+        assertEquals(List.of("11"), ids(search(restored, "{'query': [9, 9], 'using': 'img', 'limit': 1}")));
+        assertEquals(List.of("1000"), ids(search(restored, "{'query': [0, 0], 'using': 'txt', 'limit': 1, 'params': {'exact': true}}")));
+    }
+
+    @Test
+    void aCorruptOrForeignSnapshotIsRejected() {
+        IndexOptions options = IndexOptions.defaults().withExactScanBelow(0);
+        CollectionIndex original = graphIndex(options);
+        byte[] bytes = original.snapshot();
+        byte[] flipped = bytes.clone();
+        flipped[bytes.length / 2] ^= 0x10;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CollectionIndex.restore(NAMED, options, flipped, original.points()));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CollectionIndex.restore(NAMED, options,
+                java.util.Arrays.copyOf(bytes, 100), original.points()));
+        CollectionConfig other = CollectionConfig.fromJson(json("{'img': {'size': 2, 'distance': 'Dot'}}"));
+        assertThrows(IllegalArgumentException.class,
+                () -> CollectionIndex.restore(other, options, bytes, List.of()));
+    }
+
+    @Test
+    void repairNextRepairsOneDueSpaceAtATime() {
+        IndexOptions options = IndexOptions.defaults().withExactScanBelow(0).withRepairFraction(0.1)
+                .withScheduledRepair(0.9);
+        CollectionIndex idx = graphIndex(options);
+        for (int i = 0; i < 60; i++) {
+            idx.delete(PointId.of(i)); // 60 img tombstones of 300, 40 txt of 200
+        }
+        assertTrue(idx.repairDue());
+        assertEquals(60, idx.space("img").stats().tombstones());
+        assertTrue(idx.repairNext());
+        assertEquals(0, idx.space("img").stats().tombstones(), "the space with the most tombstones first");
+        assertEquals(40, idx.space("txt").stats().tombstones());
+        assertTrue(idx.repairNext());
+        assertFalse(idx.repairDue());
+        assertFalse(idx.repairNext());
+        assertEquals(List.of("60", "61", "62"), ids(search(idx, "{'limit': 3}")));
+    }
 }

@@ -340,6 +340,63 @@ class VectorSpaceTest {
     }
 
     @Test
+    void scheduledRepairIsLeftToTheOwnerUntilTheCeiling() {
+        IndexOptions options = options(0, 0.25).withScheduledRepair(0.5);
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID), options);
+        for (int i = 0; i < 100; i++) {
+            space.put(id(i), new float[] {i, i % 3});
+        }
+        int ordOf0 = space.ordinalOf(id(0));
+        for (int i = 0; i < 26; i++) {
+            space.remove(id(i));
+        }
+        assertTrue(space.repairDue(), "26 of 100 nodes is above 0.25");
+        assertEquals(26, space.stats().tombstones(), "not repaired inline below the ceiling");
+        // a tombstoned ordinal is not handed out again while the graph still holds it
+        space.put(id(200), new float[] {0, 0});
+        assertNotEquals(ordOf0, space.ordinalOf(id(200)));
+        assertEquals(101, space.stats().ordinalUpperBound());
+        assertEquals(List.of(id(200), id(26)), ids(space.nearest(new float[] {0, 0}, 2, 10, ALL)));
+
+        space.repair();
+        assertFalse(space.repairDue());
+        assertEquals(0, space.stats().tombstones());
+        assertEquals(75, space.stats().graphNodes());
+        space.put(id(201), new float[] {1, 1});
+        assertTrue(space.ordinalOf(id(201)) < 26, "freed by the repair, reused now");
+        assertEquals(101, space.stats().ordinalUpperBound());
+    }
+
+    @Test
+    void scheduledRepairStillRunsInlinePastTheCeiling() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID),
+                options(0, 0.1).withScheduledRepair(0.3));
+        for (int i = 0; i < 100; i++) {
+            space.put(id(i), new float[] {i, 0});
+        }
+        for (int i = 0; i < 30; i++) {
+            space.remove(id(i));
+        }
+        assertEquals(30, space.stats().tombstones(), "30 of 100 is not above the ceiling 0.3");
+        space.remove(id(30));
+        assertEquals(0, space.stats().tombstones(), "31 of 100 is: repaired inline");
+        assertEquals(List.of(id(31)), ids(space.nearest(new float[] {0, 0}, 1, 10, ALL)));
+    }
+
+    @Test
+    void changesCountVectorChangesOnly() {
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID), SCAN);
+        float[] v = {1, 2};
+        space.put(id(1), v);
+        space.put(id(1), new float[] {1, 2}); // same vector (a payload-only update)
+        space.put(id(1), new float[] {2, 2});
+        space.remove(id(1));
+        space.remove(id(1)); // absent
+        assertEquals(3, space.changes());
+        assertEquals(0, VectorSpace.restore(space.params(), SCAN, space.snapshot()).changes());
+    }
+
+    @Test
     void removingEverythingAndStartingOver() {
         VectorSpace space = new VectorSpace(new VectorParams(3, Distance.COSINE), GRAPH);
         Random rnd = new Random(5);
