@@ -157,7 +157,9 @@ public final class SextantJob {
                 options.get(SextantOptions.INDEX_EXACT_SCAN_BELOW),
                 options.get(SextantOptions.INDEX_M),
                 options.get(SextantOptions.INDEX_EF_CONSTRUCTION),
-                options.get(SextantOptions.INDEX_EF));
+                options.get(SextantOptions.INDEX_EF),
+                options.get(SextantOptions.STATE_GRAPH_SNAPSHOT_THRESHOLD),
+                options.get(SextantOptions.STATE_GRAPH_SNAPSHOTS_PER_CHECKPOINT));
         RequestLimits requestLimits = SextantOptions.requestLimits(options);
         int maxDimension = options.get(SextantOptions.MAX_DIMENSION);
         if (maxDimension < 1) {

@@ -3,6 +3,7 @@ package dev.sextant.job;
 import dev.sextant.index.CollectionConfig;
 import dev.sextant.index.IndexOptions;
 import dev.sextant.index.query.RequestLimits;
+import dev.sextant.job.operators.IndexSettings;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.ConfigOption;
@@ -95,6 +96,25 @@ public final class SextantOptions {
             .defaultValue(IndexOptions.defaults().defaultEf())
             .withDescription("Search beam (HNSW ef) for requests without params.hnsw_ef; never below the number of"
                     + " results wanted.");
+
+    public static final ConfigOption<Long> STATE_GRAPH_SNAPSHOT_THRESHOLD =
+            ConfigOptions.key("sextant.state.graph-snapshot-threshold")
+            .longType()
+            .defaultValue(IndexSettings.DEFAULT_GRAPH_SNAPSHOT_THRESHOLD)
+            .withDescription("Vector changes (inserts, replaced vectors, deletes) in one collection of one partition"
+                    + " since its graph was last written to state that make a checkpoint write it again. A restore"
+                    + " loads the written graphs and re-inserts only the changes since, so this bounds the restore"
+                    + " work per collection and partition; a smaller value writes graphs more often.");
+
+    public static final ConfigOption<Integer> STATE_GRAPH_SNAPSHOTS_PER_CHECKPOINT =
+            ConfigOptions.key("sextant.state.graph-snapshots-per-checkpoint")
+            .intType()
+            .defaultValue(IndexSettings.DEFAULT_GRAPH_SNAPSHOTS_PER_CHECKPOINT)
+            .withDescription("Graphs (one collection of one partition each, most changed first) an index subtask"
+                    + " writes to state per checkpoint at most. Writing runs in the checkpoint's synchronous phase"
+                    + " (about 1.9 KB per 384-d point), so this bounds the pause a checkpoint adds. A checkpoint"
+                    + " after a quiet interval writes changed graphs below the threshold too; a savepoint writes"
+                    + " every changed graph.");
 
     public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = ConfigOptions.key("sextant.request.timeout-ms")
             .longType()

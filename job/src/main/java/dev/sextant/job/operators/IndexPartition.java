@@ -2,6 +2,7 @@ package dev.sextant.job.operators;
 
 import dev.sextant.index.CollectionConfig;
 import dev.sextant.index.IndexOptions;
+import dev.sextant.index.Point;
 import dev.sextant.index.search.CollectionIndex;
 import dev.sextant.index.search.ResultMerge;
 import dev.sextant.index.search.ScoredPoint;
@@ -18,13 +19,19 @@ import dev.sextant.job.protocol.ResolvedRequest;
 import dev.sextant.job.protocol.StoredPoint;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.runtime.checkpoint.CheckpointOptions;
+import org.apache.flink.runtime.state.CheckpointStreamFactory;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.OperatorSnapshotFutures;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -34,9 +41,16 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * broadcast {@link CollectionChange}s and {@link ResolvedRequest}s.
  *
  * <p>State, per partition key: {@link #POINTS}, every point of the partition ({@code collection \0 id} →
- * {@link StoredPoint}, durable in RocksDB), and {@link #COLLECTIONS}, the incarnation and config of each
- * collection the partition holds or has seen deleted. In memory, one {@link CollectionIndex} per (partition,
- * collection), rebuilt from {@link #POINTS} when the operator is restored ({@link #restorePartition}).
+ * {@link StoredPoint}, durable in RocksDB), {@link #COLLECTIONS}, the incarnation and config of each
+ * collection the partition holds or has seen deleted, and {@link PartitionSnapshots#GRAPHS}, each collection's
+ * serialised vector spaces and graphs as of some earlier checkpoint. In memory, one {@link CollectionIndex} per
+ * (partition, collection). A restore loads each collection's graph blob and reconciles it with its points
+ * (only the changes since the blob touch the graphs), and rebuilds from the points a collection without a
+ * usable blob ({@link #restorePartition}, design §6d).
+ *
+ * <p>Graph repairs (removing tombstones, seconds on a large graph) do not run inside the write that makes them
+ * due: a processing-time callback every {@value #REPAIR_CHECK_INTERVAL_MS} ms repairs one due vector space
+ * (design §6d); only a write past the ceiling of {@link IndexSettings#REPAIR_CEILING} repairs inline.
  *
  * <ul>
  *   <li>A write is applied to state and index, then counted for its acknowledgment ({@link Tags#ACKS}). A
@@ -67,6 +81,9 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     public static final ListStateDescriptor<Integer> PARTITION_COUNT =
             new ListStateDescriptor<>("partition count", Integer.class);
 
+    /** Milliseconds between two looks for a due graph repair (each repairs at most one vector space). */
+    static final long REPAIR_CHECK_INTERVAL_MS = 1_000;
+
     private final PartitionKeys partitionKeys;
     private final IndexSettings indexSettings;
 
@@ -79,9 +96,12 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     private transient IndexOptions indexOptions;
     /** Points in memory over all partitions and collections of this subtask, for the "points" gauge. */
     private transient volatile long pointsHeld;
+    private transient PartitionSnapshots snapshots;
+    /** Whether the snapshot being taken is a savepoint (set around {@link #snapshotState(StateSnapshotContext)}). */
+    private transient boolean takingSavepoint;
 
-    /** A collection's index in one partition, for the incarnation in {@code entry}. */
-    private record LiveIndex(CatalogEntry entry, CollectionIndex index) {}
+    /** A collection's index in one partition, for the incarnation in {@code entry} ({@code null}: deleted). */
+    record LiveIndex(CatalogEntry entry, CollectionIndex index) {}
 
     public IndexPartition(PartitionKeys partitionKeys, IndexSettings indexSettings) {
         this.partitionKeys = partitionKeys;
@@ -98,6 +118,9 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         ownedKeys = partitionKeys.ownedKeys(parallelism, task.getIndexOfThisSubtask());
         indexOptions = indexSettings.toIndexOptions();
         indexes = new HashMap<>();
+        snapshots = new PartitionSnapshots(indexSettings.graphSnapshotThreshold(),
+                indexSettings.graphSnapshotsPerCheckpoint(),
+                context.getKeyedStateStore().getMapState(PartitionSnapshots.GRAPHS));
         ListState<Integer> partitionCount = context.getOperatorStateStore().getUnionListState(PARTITION_COUNT);
         for (Integer written : partitionCount.get()) {
             if (written != partitionKeys.partitions()) {
@@ -110,47 +133,139 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         partitionCount.update(List.of(partitionKeys.partitions()));
         getMetricGroup().gauge("partitionsOwned", () -> ownedKeys.length);
         getMetricGroup().gauge("points", () -> pointsHeld);
+        getMetricGroup().gauge("graphBlobsRestored", snapshots::restoredFromBlob);
+        getMetricGroup().gauge("graphBlobPointsReplayed", snapshots::replayed);
+        getMetricGroup().gauge("collectionsRebuilt", snapshots::rebuilt);
+        getMetricGroup().gauge("graphBlobsWritten", snapshots::written);
+        getMetricGroup().gauge("lastGraphBlobBytes", snapshots::lastWrittenBytes);
+        getMetricGroup().gauge("lastGraphBlobWriteMs", snapshots::lastWriteMs);
         if (context.isRestored()) {
+            long start = System.nanoTime();
             for (int key : ownedKeys) {
                 setCurrentKey(key);
                 restorePartition(key);
             }
             recountPoints();
+            LOG.info("Restored {} partition(s), {} points, in {} ms: {} collection(s) from graph blobs ({} vector"
+                    + " changes replayed onto them), {} rebuilt from their points", ownedKeys.length, pointsHeld,
+                    (System.nanoTime() - start) / 1_000_000, snapshots.restoredFromBlob(), snapshots.replayed(),
+                    snapshots.rebuilt());
         }
     }
 
+    @Override
+    public void open() throws Exception {
+        super.open();
+        getProcessingTimeService().scheduleWithFixedDelay(
+                time -> repairOne(), REPAIR_CHECK_INTERVAL_MS, REPAIR_CHECK_INTERVAL_MS);
+    }
+
     /**
-     * Rebuilds a partition's in-memory indexes from its keyed state (the current key is set). Points of
-     * deleted or superseded incarnations found on the way are removed.
-     *
-     * <p>Seam for graph persistence: a later version loads the partition's serialised graph here and replays
-     * only the writes since, instead of re-inserting every point.
+     * Restores a partition's in-memory indexes from its keyed state (the current key is set): per live
+     * collection, its graph blob reconciled with its points, or, without a usable blob, a rebuild from the
+     * points. Points of deleted or superseded incarnations found on the way are removed, and so are blobs of
+     * collections that are not live.
      */
     private void restorePartition(int key) throws Exception {
         Map<String, LiveIndex> byCollection = new HashMap<>();
+        Map<String, Map<String, Point>> pointsOf = new HashMap<>();
         for (Map.Entry<String, CatalogEntry> e : collections.entries()) {
-            byCollection.put(e.getKey(), newIndex(e.getValue()));
+            if (e.getValue().deleted()) {
+                byCollection.put(e.getKey(), new LiveIndex(e.getValue(), null));
+            } else {
+                pointsOf.put(e.getKey(), new HashMap<>());
+            }
         }
-        indexes.put(key, byCollection);
         List<String> stale = new ArrayList<>();
         for (Map.Entry<String, StoredPoint> e : points.entries()) {
             StoredPoint p = e.getValue();
-            LiveIndex live = byCollection.get(p.collection());
-            if (live != null && live.entry().isLive(p.incarnation())) {
-                try {
-                    live.index().upsert(p.toPoint());
-                } catch (RuntimeException ex) {
-                    // One point must not stop a restore (it could never succeed); drop it loudly.
-                    LOG.error("Dropping point {} of collection {} that cannot be indexed", p.id(), p.collection(), ex);
-                    stale.add(e.getKey());
-                }
+            Map<String, Point> ofCollection = pointsOf.get(p.collection());
+            if (ofCollection != null && collections.get(p.collection()).isLive(p.incarnation())) {
+                ofCollection.put(e.getKey(), p.toPoint());
             } else {
                 stale.add(e.getKey());
             }
         }
+        for (Map.Entry<String, Map<String, Point>> e : pointsOf.entrySet()) {
+            CatalogEntry entry = collections.get(e.getKey());
+            CollectionConfig config = CollectionConfig.fromJson(Json.readTrusted(entry.configJson()));
+            CollectionIndex index = snapshots.load(key, entry, config, indexOptions, new ArrayList<>(e.getValue().values()));
+            if (index == null) {
+                index = rebuild(config, e.getValue(), stale);
+                snapshots.countRebuilt();
+            }
+            byCollection.put(e.getKey(), new LiveIndex(entry, index));
+        }
         for (String k : stale) {
             points.remove(k);
         }
+        Set<String> live = new HashSet<>();
+        byCollection.forEach((collection, index) -> {
+            if (index.index() != null) {
+                live.add(collection);
+            }
+        });
+        snapshots.removeOrphans(live);
+        indexes.put(key, byCollection);
+    }
+
+    /** A collection's index built by inserting every point; a point that cannot be indexed goes to {@code stale}. */
+    private CollectionIndex rebuild(CollectionConfig config, Map<String, Point> pointsByKey, List<String> stale) {
+        CollectionIndex index = new CollectionIndex(config, indexOptions);
+        for (Map.Entry<String, Point> e : pointsByKey.entrySet()) {
+            try {
+                index.upsert(e.getValue());
+            } catch (RuntimeException ex) {
+                // One point must not stop a restore (it could never succeed); drop it loudly.
+                LOG.error("Dropping point {} of a collection that cannot be indexed", e.getValue().id(), ex);
+                stale.add(e.getKey());
+            }
+        }
+        return index;
+    }
+
+    /** Repairs one due vector space, if any (a processing-time callback on the task thread; no keyed state). */
+    private void repairOne() {
+        for (Map<String, LiveIndex> byCollection : indexes.values()) {
+            for (LiveIndex live : byCollection.values()) {
+                if (live.index() != null && live.index().repairNext()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Notes whether the snapshot about to be taken is a savepoint, for {@link #snapshotState(StateSnapshotContext)}. */
+    @Override
+    public OperatorSnapshotFutures snapshotState(long checkpointId, long timestamp, CheckpointOptions options,
+            CheckpointStreamFactory factory) throws Exception {
+        takingSavepoint = options.getCheckpointType().isSavepoint();
+        try {
+            return super.snapshotState(checkpointId, timestamp, options, factory);
+        } finally {
+            takingSavepoint = false;
+        }
+    }
+
+    /**
+     * Writes the due graph blobs into keyed state (design §6d). Flink calls this in the synchronous phase,
+     * before it snapshots the keyed backend, so the blobs land in the same checkpoint as the points.
+     */
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        snapshots.write(indexes, this::setCurrentKey, takingSavepoint, context.getCheckpointId());
+    }
+
+    /** What the restore and the latest snapshot did (for tests). */
+    PartitionSnapshots snapshots() {
+        return snapshots;
+    }
+
+    /** The index of a collection in a partition key this subtask owns, or {@code null} (for tests). */
+    CollectionIndex index(int key, String collection) {
+        LiveIndex live = indexes.getOrDefault(key, Map.of()).get(collection);
+        return live == null ? null : live.index();
     }
 
     /**
@@ -187,6 +302,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             // First write of this incarnation here (maybe before the creation's broadcast): start its index.
             if (live != null) {
                 removePoints(w.collection());
+                snapshots.forget(key, w.collection());
                 pointsHeld -= live.index() == null ? 0 : live.index().size();
             }
             live = newIndex(new CatalogEntry(w.collection(), w.incarnation(), w.configJson(), false));
@@ -265,6 +381,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
                 }
                 setCurrentKey(key);
                 removePoints(entry.collection());
+                snapshots.forget(key, entry.collection());
                 collections.put(entry.collection(), entry);
                 byCollection.put(entry.collection(), new LiveIndex(entry, null));
             }

@@ -4,24 +4,63 @@ import dev.sextant.index.IndexOptions;
 import java.io.Serializable;
 
 /**
- * The index tuning the job exposes as options ({@code sextant.index.*}), in a form that travels with the
- * operator; every other knob keeps {@link IndexOptions#defaults()}.
+ * The index tuning the job exposes as options ({@code sextant.index.*}, {@code sextant.state.*}), in a form that
+ * travels with the operator; every other knob keeps {@link IndexOptions#defaults()}.
  *
  * @param exactScanBelow vector spaces with fewer points than this (per partition) are scanned exactly
  * @param m jvector's maximum out-degree per node
  * @param efConstruction the graph construction beam
  * @param defaultEf the search beam when a request gives no {@code params.hnsw_ef}
+ * @param graphSnapshotThreshold vector changes since a collection's graph blob (per partition) that make a
+ *     checkpoint rewrite it (design §6d), ≥ 1
+ * @param graphSnapshotsPerCheckpoint graph blobs a checkpoint writes at most (savepoints write all), ≥ 1
  */
-public record IndexSettings(int exactScanBelow, int m, int efConstruction, int defaultEf) implements Serializable {
+public record IndexSettings(int exactScanBelow, int m, int efConstruction, int defaultEf,
+        long graphSnapshotThreshold, int graphSnapshotsPerCheckpoint) implements Serializable {
+
+    /** Default of {@link #graphSnapshotThreshold}: about 0.5–2 s of re-inserting 384-d vectors on restore. */
+    public static final long DEFAULT_GRAPH_SNAPSHOT_THRESHOLD = 1_000;
+    /** Default of {@link #graphSnapshotsPerCheckpoint}. */
+    public static final int DEFAULT_GRAPH_SNAPSHOTS_PER_CHECKPOINT = 2;
+    /**
+     * Tombstones past this fraction of a graph's nodes are repaired inside the write that adds them; below it
+     * {@link IndexPartition}'s timer repairs due spaces (from {@link IndexOptions#repairFraction()} on). At 0.5 a
+     * graph holds at most as many tombstones as live nodes.
+     */
+    public static final double REPAIR_CEILING = 0.5;
+
+    public IndexSettings {
+        if (graphSnapshotThreshold < 1 || graphSnapshotsPerCheckpoint < 1) {
+            throw new IllegalArgumentException("sextant.state.graph-snapshot-threshold and"
+                    + " sextant.state.graph-snapshots-per-checkpoint must be >= 1");
+        }
+    }
+
+    /** Settings with the default graph snapshot policy. */
+    public IndexSettings(int exactScanBelow, int m, int efConstruction, int defaultEf) {
+        this(exactScanBelow, m, efConstruction, defaultEf, DEFAULT_GRAPH_SNAPSHOT_THRESHOLD,
+                DEFAULT_GRAPH_SNAPSHOTS_PER_CHECKPOINT);
+    }
 
     public static IndexSettings defaults() {
         IndexOptions d = IndexOptions.defaults();
         return new IndexSettings(d.exactScanBelow(), d.m(), d.efConstruction(), d.defaultEf());
     }
 
+    /** These settings with another graph snapshot policy. */
+    public IndexSettings withGraphSnapshots(long threshold, int perCheckpoint) {
+        return new IndexSettings(exactScanBelow, m, efConstruction, defaultEf, threshold, perCheckpoint);
+    }
+
+    /** These settings with another exact-scan threshold. */
+    public IndexSettings withExactScanBelow(int v) {
+        return new IndexSettings(v, m, efConstruction, defaultEf, graphSnapshotThreshold, graphSnapshotsPerCheckpoint);
+    }
+
+    /** The index options; repairs are scheduled by the operator up to {@link #REPAIR_CEILING}. */
     public IndexOptions toIndexOptions() {
         IndexOptions d = IndexOptions.defaults();
         return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, d.neighborOverflow(), d.alpha(),
-                d.repairFraction());
+                d.repairFraction(), REPAIR_CEILING);
     }
 }

@@ -11,6 +11,7 @@ import static dev.sextant.job.operators.Fixtures.ref;
 import static dev.sextant.job.operators.Fixtures.side;
 import static dev.sextant.job.operators.Fixtures.upsert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sextant.index.PointId;
@@ -26,8 +27,12 @@ import dev.sextant.job.protocol.ResolvedRequest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.checkpoint.SavepointType;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -199,5 +204,328 @@ class IndexPartitionTest {
         harness.processElement2(nearest("q1", 1, 10, 0), 0);
         assertEquals(List.of(3L), ids(harness.extractOutputValues().get(0).hits()[0]));
         assertEquals(PointId.of(3), harness.extractOutputValues().get(0).hits()[0][0].id());
+    }
+
+    // ---- graph blobs (design §6d) -------------------------------------------------------------------------
+
+    /** Graphs from 8 points on; blobs written at every checkpoint for any change, all of them. */
+    private static final IndexSettings EAGER = IndexSettings.defaults().withExactScanBelow(8).withGraphSnapshots(1, 100);
+    /** Graphs from 8 points on; checkpoints never write blobs (savepoints still write every dirty one). */
+    private static final IndexSettings SAVEPOINTS_ONLY =
+            IndexSettings.defaults().withExactScanBelow(8).withGraphSnapshots(Long.MAX_VALUE, 100);
+    private static final int POINTS = 240;
+
+    private static KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult> harness(
+            int parallelism, int index, IndexSettings settings) throws Exception {
+        var h = new KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult>(
+                new IndexPartition(KEYS, settings), w -> KEYS.key(w.partition()), null, Types.INT, 128, parallelism, index);
+        h.setup();
+        return h;
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult> restored(
+            OperatorSubtaskState state, int fromParallelism, int parallelism, int index, IndexSettings settings)
+            throws Exception {
+        var h = harness(parallelism, index, settings);
+        h.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(
+                state, 128, fromParallelism, parallelism, index));
+        h.open();
+        return h;
+    }
+
+    private static IndexPartition operator(AbstractStreamOperatorTestHarness<?> h) {
+        return (IndexPartition) h.getOperator();
+    }
+
+    /** Point {@code id} at a seeded pseudo-random position ({@code version} moves it). */
+    private static PointWrite randomPoint(long id, int version) {
+        Random rnd = new Random(id * 31 + version);
+        return upsert(1, id, (float) rnd.nextGaussian(), (float) rnd.nextGaussian(), null, 1);
+    }
+
+    /** Writes points 0..POINTS-1 that {@code h}'s subtask owns (all of them at parallelism 1). */
+    private static void writePoints(KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult> h,
+            int parallelism, int index) throws Exception {
+        for (long id = 0; id < POINTS; id++) {
+            PointWrite w = randomPoint(id, 0);
+            if (owns(parallelism, index, w)) {
+                h.processElement1(w, 0);
+            }
+        }
+    }
+
+    private static boolean owns(int parallelism, int index, PointWrite w) {
+        int key = KEYS.key(w.partition());
+        return Arrays.stream(KEYS.ownedKeys(parallelism, index)).anyMatch(k -> k == key);
+    }
+
+    /** Searches with graph and exact beams, a filter-free page, and a recommend; the hits in answer order. */
+    private static final String[] BODIES = {
+        "{\"query\":[1,0.3],\"limit\":10}",
+        "{\"query\":[-0.4,1],\"limit\":7,\"params\":{\"hnsw_ef\":8}}",
+        "{\"query\":[0.2,-1],\"limit\":300}",
+        "{\"limit\":300}",
+    };
+
+    /** The answer of every subtask to every body, merged (score descending, then id; the limit of the body). */
+    @SafeVarargs
+    private static List<List<String>> answers(
+            KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult>... subtasks)
+            throws Exception {
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (int b = 0; b < BODIES.length; b++) {
+            CatalogEntry entry = new CatalogEntry(SHOP, 1, SHOP_1.configJson(), false);
+            PlannedRequest plan = new PlannedRequest(ref("b" + b, 0), false, SHOP, BODIES[b],
+                    new CatalogEntry[] {entry}, 0);
+            PartitionInput request = PartitionInput.of(RequestResolver.resolve(plan, Map.of()));
+            List<Hit> hits = new java.util.ArrayList<>();
+            for (var h : subtasks) {
+                h.processElement2(request, 0);
+                List<PartialResult> partials = h.extractOutputValues();
+                hits.addAll(Arrays.asList(partials.get(partials.size() - 1).hits()[0]));
+            }
+            boolean noQuery = BODIES[b].startsWith("{\"limit\"");
+            hits.sort(noQuery ? java.util.Comparator.comparing(Hit::id)
+                    : java.util.Comparator.comparing((Hit h) -> -h.score()).thenComparing(Hit::id));
+            int limit = Integer.parseInt(BODIES[b].replaceAll(".*\"limit\":(\\d+).*", "$1"));
+            out.add(hits.stream().limit(limit).map(h -> h.id() + "=" + h.score()).toList());
+        }
+        return out;
+    }
+
+    private static OperatorSubtaskState savepoint(AbstractStreamOperatorTestHarness<?> h, long id) throws Exception {
+        return h.snapshotWithLocalState(id, id, SavepointType.savepoint(SavepointFormatType.CANONICAL))
+                .getJobManagerOwnedState();
+    }
+
+    @Test
+    void graphBlobsAreSerialisedAsPojosNotByKryo() {
+        // the job runs with pipeline.generic-types: false, so a Kryo fallback would fail the state's registration
+        assertTrue(org.apache.flink.api.common.typeinfo.TypeInformation.of(GraphBlob.class)
+                instanceof org.apache.flink.api.java.typeutils.PojoTypeInfo);
+    }
+
+    @Test
+    void aRestoreLoadsTheGraphBlobsInsteadOfReinsertingAndAnswersIdentically() throws Exception {
+        harness = harness(1, 0, EAGER);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        for (long id = 0; id < 20; id++) {
+            harness.processElement1(delete(1, id, null, 1), 0); // tombstones in the saved graphs
+        }
+        List<List<String>> before = answers(harness);
+        assertEquals(220, before.get(3).size());
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        assertEquals(4, operator(harness).snapshots().lastWritten(), "one blob per partition");
+        harness.close();
+
+        harness = restored(snapshot, 1, 1, 0, EAGER);
+        PartitionSnapshots restore = operator(harness).snapshots();
+        assertEquals(4, restore.restoredFromBlob());
+        assertEquals(0, restore.replayed(), "nothing re-inserted");
+        assertEquals(0, restore.rebuilt());
+        for (int partition = 0; partition < 4; partition++) {
+            var stats = operator(harness).index(KEYS.key(partition), SHOP).space("").stats();
+            assertTrue(stats.graph() && stats.pending() == 0, "partition " + partition + ": " + stats);
+            assertEquals(stats.live() + stats.tombstones(), stats.graphNodes(), "tombstones stay tombstones");
+        }
+        assertEquals(before, answers(harness));
+        // deleted points were saved as tombstones, not as live nodes
+        assertTrue(answers(harness).get(2).stream().noneMatch(h -> Integer.parseInt(h.split("=")[0]) < 20));
+    }
+
+    @Test
+    void writesDeletesAndOverwritesAfterTheBlobsAreReplayed() throws Exception {
+        harness = harness(1, 0, SAVEPOINTS_ONLY);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        savepoint(harness, 1);
+        assertEquals(4, operator(harness).snapshots().lastWritten());
+        for (long id = 0; id < 10; id++) {
+            harness.processElement1(delete(1, id, null, 1), 0);        // 10 deletes
+        }
+        for (long id = 10; id < 25; id++) {
+            harness.processElement1(randomPoint(id, 1), 0);           // 15 new vectors
+        }
+        for (long id = 25; id < 30; id++) {
+            PointWrite same = randomPoint(id, 0);                      // 5 payload-only updates
+            harness.processElement1(new PointWrite(SHOP, 1, same.configJson(), same.id(), same.partition(), false,
+                    same.vectorNames(), same.vectors(), "{\"v\":2}", null, null, 1, 0), 0);
+        }
+        for (long id = POINTS; id < POINTS + 12; id++) {
+            harness.processElement1(randomPoint(id, 0), 0);           // 12 new points
+        }
+        List<List<String>> before = answers(harness);
+        OperatorSubtaskState snapshot = harness.snapshot(2, 2);
+        assertEquals(0, operator(harness).snapshots().lastWritten());
+        harness.close();
+
+        harness = restored(snapshot, 1, 1, 0, SAVEPOINTS_ONLY);
+        assertEquals(4, operator(harness).snapshots().restoredFromBlob());
+        assertEquals(10 + 15 + 12, operator(harness).snapshots().replayed());
+        assertEquals(0, operator(harness).snapshots().rebuilt());
+        assertEquals(before, answers(harness));
+        assertEquals(POINTS - 10 + 12, before.get(3).size());
+    }
+
+    @Test
+    void aSavepointWritesEveryDirtyBlobSoItsRestoreReplaysNothing() throws Exception {
+        harness = harness(1, 0, SAVEPOINTS_ONLY);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        harness.snapshot(1, 1);
+        assertEquals(0, operator(harness).snapshots().lastWritten(), "a checkpoint below the threshold writes none");
+        OperatorSubtaskState state = savepoint(harness, 2);
+        assertEquals(4, operator(harness).snapshots().lastWritten());
+        List<List<String>> before = answers(harness);
+        harness.close();
+
+        harness = restored(state, 1, 1, 0, SAVEPOINTS_ONLY);
+        assertEquals(4, operator(harness).snapshots().restoredFromBlob());
+        assertEquals(0, operator(harness).snapshots().replayed());
+        assertEquals(before, answers(harness));
+        // nothing changed since the restore: the next savepoint writes nothing
+        savepoint(harness, 3);
+        assertEquals(0, operator(harness).snapshots().lastWritten());
+    }
+
+    @Test
+    void checkpointsWriteTheMostChangedBlobsFirstAndAQuietOneWritesTheRest() throws Exception {
+        harness = harness(1, 0, IndexSettings.defaults().withExactScanBelow(8).withGraphSnapshots(50, 1));
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        harness.snapshot(1, 1);
+        assertEquals(1, operator(harness).snapshots().lastWritten(), "at most one per checkpoint");
+        harness.processElement1(randomPoint(0, 5), 0);
+        harness.snapshot(2, 2);
+        assertEquals(1, operator(harness).snapshots().lastWritten());
+        harness.snapshot(3, 3); // no change since the previous checkpoint: below the threshold too
+        assertEquals(1, operator(harness).snapshots().lastWritten());
+        harness.snapshot(4, 4);
+        harness.snapshot(5, 5);
+        assertEquals(4, operator(harness).snapshots().written());
+        harness.snapshot(6, 6);
+        assertEquals(0, operator(harness).snapshots().lastWritten(), "all clean");
+    }
+
+    @Test
+    void aCollectionDeletedAfterItsBlobIsNotRestoredAndLeavesNoBlob() throws Exception {
+        harness = harness(1, 0, SAVEPOINTS_ONLY);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        savepoint(harness, 1);
+        harness.processElement2(PartitionInput.of(SHOP_DELETED), 0);
+        assertEquals(4, harness.numKeyedStateEntries(), "only the collection tombstones: points and blobs are gone");
+        OperatorSubtaskState snapshot = harness.snapshot(2, 2);
+        harness.close();
+
+        harness = restored(snapshot, 1, 1, 0, SAVEPOINTS_ONLY);
+        assertEquals(0, operator(harness).snapshots().restoredFromBlob());
+        assertEquals(0, operator(harness).snapshots().rebuilt());
+        assertEquals(List.of(List.of(), List.of(), List.of(), List.of()), answers(harness));
+        assertEquals(4, harness.numKeyedStateEntries());
+    }
+
+    @Test
+    void aBlobOfAnotherIncarnationOrACorruptOneFallsBackToARebuild() throws Exception {
+        harness = harness(1, 0, SAVEPOINTS_ONLY);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        savepoint(harness, 1);
+        List<List<String>> before = answers(harness);
+        IndexPartition op = operator(harness);
+        var graphs = op.getKeyedStateStore().getMapState(PartitionSnapshots.GRAPHS);
+        for (int partition = 0; partition < 4; partition++) {
+            op.setCurrentKey(KEYS.key(partition));
+            GraphBlob blob = graphs.get(SHOP);
+            byte[] bytes = blob.snapshot().clone();
+            bytes[bytes.length / 2] ^= 0x01;
+            graphs.put(SHOP, partition % 2 == 0 ? new GraphBlob(1, bytes) : new GraphBlob(7, blob.snapshot()));
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(2, 2);
+        harness.close();
+
+        harness = restored(snapshot, 1, 1, 0, SAVEPOINTS_ONLY);
+        assertEquals(0, operator(harness).snapshots().restoredFromBlob());
+        assertEquals(4, operator(harness).snapshots().rebuilt());
+        assertEquals(before, answers(harness));
+        assertEquals(8, harness.numKeyedStateEntries(), "points and collections of 4 partitions: the unusable blobs are removed");
+        // the rebuilt indexes are dirty: the next savepoint writes them again
+        savepoint(harness, 3);
+        assertEquals(4, operator(harness).snapshots().lastWritten());
+    }
+
+    @Test
+    void blobsOfParallelism2RestoreAt1AndAt3() throws Exception {
+        var reference = harness(1, 0, EAGER);
+        reference.initializeEmptyState();
+        reference.open();
+        writePoints(reference, 1, 0);
+        List<List<String>> expected = answers(reference);
+        reference.close();
+
+        OperatorSubtaskState[] states = new OperatorSubtaskState[2];
+        for (int index = 0; index < 2; index++) {
+            var h = harness(2, index, SAVEPOINTS_ONLY);
+            h.initializeEmptyState();
+            h.open();
+            writePoints(h, 2, index);
+            states[index] = savepoint(h, 1);
+            assertEquals(2, operator(h).snapshots().lastWritten());
+            h.close();
+        }
+        OperatorSubtaskState packed = AbstractStreamOperatorTestHarness.repackageState(states);
+        for (int parallelism : new int[] {1, 3}) {
+            List<KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult>> subtasks =
+                    new java.util.ArrayList<>();
+            int fromBlobs = 0;
+            for (int index = 0; index < parallelism; index++) {
+                var h = restored(packed, 2, parallelism, index, SAVEPOINTS_ONLY);
+                subtasks.add(h);
+                fromBlobs += operator(h).snapshots().restoredFromBlob();
+                assertEquals(0, operator(h).snapshots().replayed());
+                assertEquals(0, operator(h).snapshots().rebuilt());
+            }
+            assertEquals(4, fromBlobs, "every partition loaded exactly once at parallelism " + parallelism);
+            @SuppressWarnings("unchecked")
+            var array = subtasks.toArray(new KeyedTwoInputStreamOperatorTestHarness[0]);
+            assertEquals(expected, answers(array), "parallelism " + parallelism);
+            for (var h : subtasks) {
+                h.close();
+            }
+        }
+    }
+
+    @Test
+    void dueRepairsRunFromTheTimerOneVectorSpaceAtATime() throws Exception {
+        harness = harness(1, 0, EAGER);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        int key = KEYS.key(KEYS.partitionOf(SHOP, PointId.of(0)));
+        var space = operator(harness).index(key, SHOP).space("");
+        int live = space.stats().live();
+        List<Long> inPartition = new java.util.ArrayList<>();
+        for (long id = 0; id < POINTS && inPartition.size() * 10 < live * 3; id++) {
+            if (KEYS.key(KEYS.partitionOf(SHOP, PointId.of(id))) == key) {
+                inPartition.add(id);
+            }
+        }
+        for (long id : inPartition) {
+            harness.processElement1(delete(1, id, null, 1), 0); // 30 % of the graph: due, below the 50 % ceiling
+        }
+        assertTrue(space.repairDue());
+        assertEquals(inPartition.size(), space.stats().tombstones(), "not repaired inside a write");
+        List<List<String>> before = answers(harness);
+        harness.setProcessingTime(IndexPartition.REPAIR_CHECK_INTERVAL_MS);
+        assertEquals(0, space.stats().tombstones());
+        assertFalse(space.repairDue());
+        assertEquals(before, answers(harness));
     }
 }
