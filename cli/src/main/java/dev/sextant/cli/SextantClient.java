@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +39,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * without a consumer group; replies to other clients are ignored. Every submit returns a future that
  * completes with the {@link Reply}; waiting on it is bounded by the caller ({@link #await}).
  *
+ * <p>Replies are delivered at least once by Sextant (after a failover a reply can come twice); the client
+ * de-duplicates by id: the first reply completes the future, later ones are dropped ({@link #duplicateReplies}).
+ * So an {@code op_id} or {@code request_id} must be unique: the client refuses one it has answered among its
+ * last 100,000 replies.
+ *
  * <p>Thread-safe: submit from any thread. Futures complete on the client's consumer thread, so callbacks
  * attached to them must be short.
  */
@@ -57,14 +61,12 @@ public final class SextantClient implements AutoCloseable {
         }
     }
 
-    private record Pending(CompletableFuture<Reply> future, long sentNanos) {}
-
     private final ObjectMapper json = new ObjectMapper();
     private final Topics topics;
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
     private final Thread poller;
-    private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+    private final ReplyMatcher replies = new ReplyMatcher(ReplyMatcher.DEFAULT_REMEMBERED);
     private final String idPrefix = "cli-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean running = true;
@@ -182,7 +184,12 @@ public final class SextantClient implements AutoCloseable {
 
     /** Messages still waiting for a reply. */
     public int pendingCount() {
-        return pending.size();
+        return replies.pendingCount();
+    }
+
+    /** Duplicate replies (a second reply for an id already answered, after a failover of the job) dropped so far. */
+    public long duplicateReplies() {
+        return replies.duplicates();
     }
 
     @Override
@@ -195,10 +202,7 @@ public final class SextantClient implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(10));
-        for (Pending p : pending.values()) {
-            p.future().completeExceptionally(new SextantClientException("Client closed"));
-        }
-        pending.clear();
+        replies.failAll(new SextantClientException("Client closed"));
     }
 
     private CompletableFuture<Reply> send(String topic, String key, String id, ObjectNode message) {
@@ -208,20 +212,15 @@ public final class SextantClient implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Not serializable: " + e.getMessage(), e);
         }
-        CompletableFuture<Reply> future = new CompletableFuture<>();
-        if (pending.putIfAbsent(id, new Pending(future, System.nanoTime())) != null) {
-            throw new IllegalArgumentException("Id " + id + " is already waiting for a reply");
-        }
+        CompletableFuture<Reply> future = replies.expect(id, System.nanoTime());
         try {
             producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
                 if (error != null) {
-                    pending.remove(id);
-                    future.completeExceptionally(error);
+                    replies.failed(id, error);
                 }
             });
         } catch (RuntimeException e) {
-            pending.remove(id);
-            future.completeExceptionally(e);
+            replies.failed(id, e);
         }
         return future;
     }
@@ -251,32 +250,13 @@ public final class SextantClient implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    dispatch(record.value());
+                    replies.dispatch(record.value(), System.nanoTime());
                 }
             }
         } catch (WakeupException e) {
             // close() was called
         } finally {
             consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private void dispatch(String value) {
-        long now = System.nanoTime();
-        JsonNode body;
-        try {
-            body = json.readTree(value);
-        } catch (JsonProcessingException e) {
-            return; // not ours to judge: the result topic may carry other producers' messages
-        }
-        if (body == null || !body.isObject()) {
-            return;
-        }
-        String id = body.hasNonNull("request_id") ? body.get("request_id").asText()
-                : body.hasNonNull("op_id") ? body.get("op_id").asText() : null;
-        Pending p = id == null ? null : pending.remove(id);
-        if (p != null) {
-            p.future().complete(new Reply(id, body, now - p.sentNanos()));
         }
     }
 
