@@ -5,6 +5,8 @@
  * directory; {@link dev.sextant.cli.Demo} loads the Debian packages dataset
  * ({@link dev.sextant.cli.DebianPackages}) through {@link dev.sextant.cli.PointLoader} and runs the
  * {@link dev.sextant.cli.DemoQueries}; {@link dev.sextant.cli.SextantClient} is the reusable Kafka client of the
- * protocol (send an operation or request, await its acknowledgment or response by id with a deadline).
+ * protocol (send an operation or request, await its acknowledgment or response by id with a deadline), whose
+ * {@link dev.sextant.cli.ReplyMatcher} delivers each id's first reply and drops the duplicates an at-least-once
+ * job sends after a failover.
  */
 package dev.sextant.cli;
