@@ -167,8 +167,10 @@ public final class SextantOptions {
             .defaultValue("at-least-once")
             .withDescription("Kafka sink guarantee. Only 'at-least-once' is available: responses are written at"
                     + " once, and after a failover the outputs since the last checkpoint may be written again"
-                    + " (clients match replies by id). 'exactly-once' (transactions) is refused: the Kafka connector"
-                    + " 5.0.0-2.2 fails its first transaction with kafka-clients 4.4.");
+                    + " (consumers keep the first reply per request_id / op_id). 'exactly-once' (transactions) is"
+                    + " refused: read_committed consumers would see each response only when the next checkpoint"
+                    + " completes, and the Kafka connector 5.0.0-2.2 fails its first transaction with kafka-clients"
+                    + " 4.4.");
 
     /**
      * The pass-through Kafka client properties: every {@code sextant.kafka.properties.X = v} as {@code X = v}.

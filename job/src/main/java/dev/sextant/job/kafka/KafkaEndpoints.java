@@ -74,9 +74,11 @@ public final class KafkaEndpoints {
         switch (guarantee) {
             case "at-least-once" -> builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE);
             case "exactly-once" -> throw new IllegalArgumentException(SextantOptions.DELIVERY_GUARANTEE.key()
-                    + " exactly-once is not available: flink-connector-kafka 5.0.0-2.2 calls a Kafka producer"
+                    + " exactly-once is not available: a transactional sink would hold every response until the"
+                    + " next checkpoint completes, and flink-connector-kafka 5.0.0-2.2 calls a Kafka producer"
                     + " internal that kafka-clients 4.4 no longer has (NoSuchMethodError on"
-                    + " TransactionalRequestResult.await() at the first transaction); use at-least-once");
+                    + " TransactionalRequestResult.await() at the first transaction); use at-least-once and"
+                    + " de-duplicate replies by id (docs/protocol.md section 8)");
             default -> throw new IllegalArgumentException(SextantOptions.DELIVERY_GUARANTEE.key()
                     + " must be at-least-once, got " + guarantee);
         }
