@@ -5,6 +5,8 @@ import dev.sextant.index.IndexOptions;
 import dev.sextant.index.Point;
 import dev.sextant.index.search.CollectionIndex;
 import dev.sextant.job.protocol.CatalogEntry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionSnapshots {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionSnapshots.class);
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     /** Keyed state: collection → its blob in the current partition. */
     static final MapStateDescriptor<String, GraphBlob> GRAPHS =
@@ -146,6 +149,7 @@ final class PartitionSnapshots {
     void write(Map<Integer, Map<String, IndexPartition.LiveIndex>> indexes, IntConsumer setKey, boolean savepoint,
             long checkpointId) throws Exception {
         long start = System.nanoTime();
+        long cpuStart = CPU.getCurrentThreadCpuTime();
         List<Dirty> dirty = new ArrayList<>();
         long total = 0;
         for (Map.Entry<Integer, Map<String, IndexPartition.LiveIndex>> byKey : indexes.entrySet()) {
@@ -184,8 +188,9 @@ final class PartitionSnapshots {
         lastWriteMs = (System.nanoTime() - start) / 1_000_000;
         written += n;
         if (n > 0) {
-            LOG.info("{} {}: wrote {} graph blob(s), {} bytes, in {} ms; {} collection(s) still dirty",
-                    savepoint ? "Savepoint" : "Checkpoint", checkpointId, n, bytes, lastWriteMs, dirty.size() - n);
+            LOG.info("{} {}: wrote {} graph blob(s), {} bytes, in {} ms ({} ms CPU); {} collection(s) still dirty",
+                    savepoint ? "Savepoint" : "Checkpoint", checkpointId, n, bytes, lastWriteMs,
+                    (CPU.getCurrentThreadCpuTime() - cpuStart) / 1_000_000, dirty.size() - n);
         }
     }
 
