@@ -148,7 +148,12 @@ public final class IndexComparison implements Callable<Integer> {
     @Option(names = "--label", description = "names this run's files (default: java<feature release>)")
     String label;
 
+    @Option(names = "--jfr", description = "record each phase (builds, nearest sweep, kinds) with Java Flight Recorder "
+            + "into this directory as <dataset>-<label>-<phase>.jfr")
+    Path jfr;
+
     private final PrintStream log;
+    private PhaseRecorder recorder = new PhaseRecorder(null);
 
     public IndexComparison() {
         this(System.out);
@@ -184,6 +189,7 @@ public final class IndexComparison implements Callable<Integer> {
                 machine.processors(), machine.cpuModel(), machine.maxHeapMb(), loadBefore);
         Path results = out.resolve(label);
         Files.createDirectories(results);
+        recorder = new PhaseRecorder(jfr);
         List<DatasetReport> reports = new ArrayList<>();
         for (String name : datasets) {
             Dataset data = load(name);
@@ -248,14 +254,18 @@ public final class IndexComparison implements Callable<Integer> {
                 peer = null;
             }
             System.gc();
-            long t = System.nanoTime();
-            index = buildSextant(data, config, options);
-            sextantSeconds[r] = (System.nanoTime() - t) / 1e9;
+            try (PhaseRecorder.Phase phase = recorder.start(prefix + "-sextant-build-" + (r + 1))) {
+                long t = System.nanoTime();
+                index = buildSextant(data, config, options);
+                sextantSeconds[r] = (System.nanoTime() - t) / 1e9;
+            }
             log.printf(Locale.ROOT, "sextant build %d/%d: %.1f s, %.0f vectors/s (load %.2f)%n", r + 1, buildRepeats,
                     sextantSeconds[r], data.size() / sextantSeconds[r], Machine.loadAverage());
             if (lucene) {
                 System.gc();
-                peer = new LuceneHnsw(luceneDir, data, options.m() / 2, options.efConstruction());
+                try (PhaseRecorder.Phase phase = recorder.start(prefix + "-lucene-build-" + (r + 1))) {
+                    peer = new LuceneHnsw(luceneDir, data, options.m() / 2, options.efConstruction());
+                }
                 luceneSeconds[r] = peer.buildSeconds();
                 log.printf(Locale.ROOT, "lucene  build %d/%d: %.1f s, %.0f vectors/s (load %.2f)%n", r + 1,
                         buildRepeats, luceneSeconds[r], data.size() / luceneSeconds[r], Machine.loadAverage());
@@ -296,6 +306,7 @@ public final class IndexComparison implements Callable<Integer> {
             pass(luceneNearest, queryVectors, defaultEf);
         }
         int[] sweepEfs = sortedWithDefault(efs, defaultEf);
+        PhaseRecorder.Phase sweepPhase = recorder.start(prefix + "-nearest-sweep");
         for (int ef : sweepEfs) {
             List<Pass> sextantPasses = new ArrayList<>();
             List<Pass> lucenePasses = new ArrayList<>();
@@ -322,6 +333,7 @@ public final class IndexComparison implements Callable<Integer> {
             }
             log.printf(Locale.ROOT, "%s   (load %.2f)%n", line, Machine.loadAverage());
         }
+        sweepPhase.close();
         // brute force on a prefix of the queries
         int bq = Math.min(bruteForceQueries, queryVectors.length);
         float[][] bruteQueries = Arrays.copyOf(queryVectors, bq);
@@ -338,7 +350,10 @@ public final class IndexComparison implements Callable<Integer> {
                 bf.medianQps(), bq, Machine.loadAverage());
 
         // query kinds at the default ef
-        List<KindResult> kinds = runKinds(data, index, config, peer, defaultEf);
+        List<KindResult> kinds;
+        try (PhaseRecorder.Phase phase = recorder.start(prefix + "-kinds")) {
+            kinds = runKinds(data, index, config, peer, defaultEf);
+        }
 
         Ratios ratios = ratios(builds, sweep, defaultEf);
         DatasetReport report = new DatasetReport(data.name(), data.size(), data.dimension(), queryVectors.length,
