@@ -71,8 +71,9 @@ public record ComparisonReport(String label, Machine machine, double loadBefore,
 
     /**
      * @param buildSextantOverLucene Sextant's build rate / Lucene's
-     * @param qpsAtRecall per recall level (e.g. "0.95"): {sextant QPS, lucene QPS, sextant / lucene}, interpolated
-     *     along each sweep; NaN where a method does not reach the level
+     * @param qpsAtRecall per recall level (e.g. "0.95"): {sextant QPS, lucene QPS, sextant / lucene, 1 when
+     *     Sextant's smallest ef already reaches the level (its QPS is then a lower bound) else 0, the same for
+     *     Lucene}, interpolated along each sweep; NaN where a method does not reach the level
      * @param defaultEf the default ef of the index
      * @param sextantOverBruteForce Sextant's QPS at the default ef / brute force's QPS
      * @param luceneOverBruteForce Lucene's QPS at the default ef / brute force's QPS

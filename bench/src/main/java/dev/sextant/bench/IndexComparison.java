@@ -602,7 +602,8 @@ public final class IndexComparison implements Callable<Integer> {
         for (double level : RECALL_LEVELS) {
             double s = qpsAtRecall(sweep, "sextant", level);
             double l = qpsAtRecall(sweep, "lucene", level);
-            atRecall.put(String.format(Locale.ROOT, "%.3f", level), new double[] {s, l, s / l});
+            atRecall.put(String.format(Locale.ROOT, "%.3f", level), new double[] {s, l, s / l,
+                firstPointReaches(sweep, "sextant", level) ? 1 : 0, firstPointReaches(sweep, "lucene", level) ? 1 : 0});
         }
         double bruteQps = find(sweep, "brute-force", 0).medianQps();
         SweepPoint sDefault = find(sweep, "sextant", defaultEf);
@@ -613,6 +614,12 @@ public final class IndexComparison implements Callable<Integer> {
 
     private static SweepPoint find(List<SweepPoint> sweep, String method, int ef) {
         return sweep.stream().filter(p -> p.method().equals(method) && p.ef() == ef).findFirst().orElseThrow();
+    }
+
+    /** Whether the smallest ef of a method's sweep already reaches {@code level} (its QPS there is a lower bound). */
+    static boolean firstPointReaches(List<SweepPoint> sweep, String method, double level) {
+        return sweep.stream().filter(p -> p.method().equals(method)).min(Comparator.comparingInt(SweepPoint::ef))
+                .map(p -> p.recall() >= level).orElse(false);
     }
 
     /**
@@ -745,6 +752,7 @@ public final class IndexComparison implements Callable<Integer> {
                 + "Lucene/brute force %.1fx%n", ratios.buildSextantOverLucene(), ratios.defaultEf(),
                 ratios.sextantOverBruteForce(), ratios.luceneOverBruteForce());
         ratios.qpsAtRecall().forEach((level, v) -> log.printf(Locale.ROOT,
-                "  at recall@10 %s: Sextant %,.0f QPS, Lucene %,.0f QPS, ratio %.2f%n", level, v[0], v[1], v[2]));
+                "  at recall@10 %s: Sextant %s%,.0f QPS, Lucene %s%,.0f QPS, ratio %.2f%n", level, v[3] > 0 ? "≥ " : "",
+                v[0], v[4] > 0 ? "≥ " : "", v[1], v[2]));
     }
 }
