@@ -6,6 +6,7 @@
  * candidate exactly. Every partition returns its best {@code offset + limit} results in
  * {@link dev.sextant.index.search.ResultOrder} (score, then id: decision D4), and
  * {@link dev.sextant.index.search.ResultMerge} merges the partials, skips {@code offset} and keeps
- * {@code limit}.
+ * {@code limit}. A {@code CollectionIndex} serialises its vector spaces (ids, tombstones, vectors, graphs) with
+ * {@code snapshot()} and is restored from those bytes and its current points without rebuilding the graphs.
  */
 package dev.sextant.index.search;

@@ -44,7 +44,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>State, per partition key: {@link #POINTS}, every point of the partition ({@code collection \0 id} →
  * {@link StoredPoint}, durable in RocksDB), {@link #COLLECTIONS}, the incarnation and config of each
- * collection the partition holds or has seen deleted, and {@link PartitionSnapshots#GRAPHS}, each collection's
+ * collection the partition holds or has seen deleted, and {@link #GRAPHS}, each collection's
  * serialised vector spaces and graphs as of some earlier checkpoint. In memory, one {@link CollectionIndex} per
  * (partition, collection). A restore loads each collection's graph blob and reconciles it with its points
  * (only the changes since the blob touch the graphs), and rebuilds from the points a collection without a
@@ -78,6 +78,9 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             new MapStateDescriptor<>("points", String.class, StoredPoint.class);
     public static final MapStateDescriptor<String, CatalogEntry> COLLECTIONS =
             new MapStateDescriptor<>("collections", String.class, CatalogEntry.class);
+    /** Per partition key: collection → its vector spaces and graphs as of some checkpoint (design §6d). */
+    public static final MapStateDescriptor<String, GraphBlob> GRAPHS =
+            new MapStateDescriptor<>("graphs", String.class, GraphBlob.class);
     public static final String STAGE = "partition";
     /** Operator state: the number of partitions the keyed state was written with. */
     public static final ListStateDescriptor<Integer> PARTITION_COUNT =
@@ -122,7 +125,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         indexes = new HashMap<>();
         snapshots = new PartitionSnapshots(indexSettings.graphSnapshotThreshold(),
                 indexSettings.graphSnapshotsPerCheckpoint(),
-                context.getKeyedStateStore().getMapState(PartitionSnapshots.GRAPHS));
+                context.getKeyedStateStore().getMapState(GRAPHS));
         ListState<Integer> partitionCount = context.getOperatorStateStore().getUnionListState(PARTITION_COUNT);
         for (Integer written : partitionCount.get()) {
             if (written != partitionKeys.partitions()) {
@@ -195,7 +198,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         for (Map.Entry<String, Map<String, Point>> e : pointsOf.entrySet()) {
             CatalogEntry entry = collections.get(e.getKey());
             CollectionConfig config = CollectionConfig.fromJson(Json.readTrusted(entry.configJson()));
-            CollectionIndex index = snapshots.load(key, entry, config, indexOptions, new ArrayList<>(e.getValue().values()));
+            CollectionIndex index =
+                    snapshots.load(key, entry, config, indexOptions, new ArrayList<>(e.getValue().values()));
             if (index == null) {
                 index = rebuild(config, e.getValue(), stale);
                 snapshots.countRebuilt();
@@ -241,7 +245,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         }
     }
 
-    /** Notes whether the snapshot about to be taken is a savepoint, for {@link #snapshotState(StateSnapshotContext)}. */
+    /** Notes whether the snapshot being taken is a savepoint, for {@link #snapshotState(StateSnapshotContext)}. */
     @Override
     public OperatorSnapshotFutures snapshotState(long checkpointId, long timestamp, CheckpointOptions options,
             CheckpointStreamFactory factory) throws Exception {

@@ -15,13 +15,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The graph blobs of {@link IndexPartition} (design §6d): per partition key, {@link #GRAPHS} holds one
- * {@link GraphBlob} per collection, so a restore loads each collection's graphs instead of re-inserting its
+ * The graph blobs of {@link IndexPartition} (design §6d): per partition key, {@link IndexPartition#GRAPHS} holds
+ * one {@link GraphBlob} per collection, so a restore loads each collection's graphs instead of re-inserting its
  * points, and applies only the changes made since the blob was written.
  *
  * <p><b>When a blob is written</b> (in the operator's synchronous snapshot, so it lands in the same checkpoint as
@@ -38,10 +37,6 @@ import org.slf4j.LoggerFactory;
 final class PartitionSnapshots {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionSnapshots.class);
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
-
-    /** Keyed state: collection → its blob in the current partition. */
-    static final MapStateDescriptor<String, GraphBlob> GRAPHS =
-            new MapStateDescriptor<>("graphs", String.class, GraphBlob.class);
 
     private final long threshold;
     private final int perCheckpoint;
@@ -63,7 +58,7 @@ final class PartitionSnapshots {
     /**
      * @param threshold vector changes since a collection's blob that make it due at a checkpoint, ≥ 1
      * @param perCheckpoint blobs written per checkpoint at most (savepoints write all), ≥ 1
-     * @param graphs the keyed state {@link #GRAPHS}
+     * @param graphs the keyed state {@link IndexPartition#GRAPHS}
      */
     PartitionSnapshots(long threshold, int perCheckpoint, MapState<String, GraphBlob> graphs) {
         if (threshold < 1 || perCheckpoint < 1) {

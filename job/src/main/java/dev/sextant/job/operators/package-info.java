@@ -12,7 +12,8 @@
  * {@link dev.sextant.job.operators.MergeTopK} (one response per request). Helpers: {@code PointOpBodies} (an
  * operation's body → per-point writes), {@link dev.sextant.job.operators.PartitionKeys} (where a point lives),
  * {@link dev.sextant.job.operators.KeyGroupKeys} (one key per key group, to reach every subtask of a keyed
- * operator in order).
+ * operator in order), {@code PartitionSnapshots} (when the partitions write their
+ * {@link dev.sextant.job.operators.GraphBlob}s, and loading them on restore).
  *
  * <p>Every operator turns bad input into a dead letter or an error response itself; nothing a user sends is
  * allowed to throw out of an operator. State descriptors are public constants named in plain words, so tests

@@ -440,7 +440,7 @@ class IndexPartitionTest {
         savepoint(harness, 1);
         List<List<String>> before = answers(harness);
         IndexPartition op = operator(harness);
-        var graphs = op.getKeyedStateStore().getMapState(PartitionSnapshots.GRAPHS);
+        var graphs = op.getKeyedStateStore().getMapState(IndexPartition.GRAPHS);
         for (int partition = 0; partition < 4; partition++) {
             op.setCurrentKey(KEYS.key(partition));
             GraphBlob blob = graphs.get(SHOP);
