@@ -101,15 +101,16 @@ public final class EndToEndBench implements Callable<Integer> {
     @Option(names = "--synthetic-dim", defaultValue = "128", description = "Its dimension (default: ${DEFAULT-VALUE}).")
     int syntheticDim;
 
-    @Option(names = "--synthetic-clusters", defaultValue = "100",
+    @Option(names = "--synthetic-clusters", defaultValue = "50",
             description = "Its Gaussian clusters (default: ${DEFAULT-VALUE}).")
     int syntheticClusters;
 
-    @Option(names = "--synthetic-spread", defaultValue = "0.5",
+    @Option(names = "--synthetic-spread", defaultValue = "0.7",
             description = "Noise around a cluster centre, per component (centres have 1; default: ${DEFAULT-VALUE}).")
     double syntheticSpread;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic data and the requests.")
+    @Option(names = "--seed", defaultValue = "20261129",
+            description = "Seed of the synthetic data (the in-process comparison's) and of the requests (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--kinds", defaultValue = "all",
@@ -125,10 +126,11 @@ public final class EndToEndBench implements Callable<Integer> {
     int recallRequests;
 
     @Option(names = "--rate", defaultValue = "20",
-            description = "Requests per second of the fixed-rate latency phase (default: ${DEFAULT-VALUE}).")
+            description = "Searches per second of the fixed-rate latency phase: requests per second, batches of 8 at"
+                    + " an eighth of it (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--phase-seconds", defaultValue = "10",
+    @Option(names = "--phase-seconds", defaultValue = "8",
             description = "Seconds of each kind's fixed-rate and closed-loop phases (default: ${DEFAULT-VALUE}).")
     double phaseSeconds;
 
@@ -136,11 +138,11 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Seconds of closed loop before each kind's throughput is measured (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
-    @Option(names = "--concurrency", defaultValue = "16",
+    @Option(names = "--concurrency", defaultValue = "32",
             description = "Outstanding requests in the closed-loop throughput phase (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--inprocess-seconds", defaultValue = "5",
+    @Option(names = "--inprocess-seconds", defaultValue = "3",
             description = "Seconds of each kind's in-process timing (default: ${DEFAULT-VALUE}).")
     double inProcessSeconds;
 
@@ -186,8 +188,8 @@ public final class EndToEndBench implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--profile", description = "Record JFR (profile settings) during each dataset's ingest and"
-            + " throughput phases, to <out>/<dataset>-ingest.jfr and <dataset>-throughput.jfr.")
+    @Option(names = "--profile", description = "Record JFR (profile settings) during each dataset's ingest, throughput"
+            + " and freshness phases, to <out>/<dataset>-{ingest,throughput,freshness}.jfr.")
     boolean profile;
 
     @Option(names = "-D", paramLabel = "KEY=VALUE", mapFallbackValue = "",
@@ -332,11 +334,13 @@ public final class EndToEndBench implements Callable<Integer> {
         }
         for (RequestKind kind : kindList) {
             Latency latency = new Latency();
-            driver.fixedRate(Collections.nCopies(bodies, kind), bodiesByKind.get(kind), rate,
+            // the same searches per second for every kind: a batch of 8 is due 8 times less often
+            double kindRate = kind.batch() ? rate / RequestKind.BATCH_SIZE : rate;
+            driver.fixedRate(Collections.nCopies(bodies, kind), bodiesByKind.get(kind), kindRate,
                     Duration.ofMillis((long) (phaseSeconds * 1000)), sink(latency));
             fixedRateLatencies.put(kind, latency);
             Latency.Summary s = latency.summary();
-            say("[%s] %.0f req/s  %-30s p50 %7.1f ms  p99 %7.1f ms  (%d ok, %d errors)", data.name(), rate, kind.label,
+            say("[%s] %5.1f req/s  %-30s p50 %7.1f ms  p99 %7.1f ms  (%d ok, %d errors)", data.name(), kindRate, kind.label,
                     s.p50Ms(), s.p99Ms(), s.count(), s.errors());
         }
         Map<RequestKind, LoadDriver.Throughput> throughput = new LinkedHashMap<>();
@@ -378,9 +382,11 @@ public final class EndToEndBench implements Callable<Integer> {
             List<RequestKind> mixKinds = new ArrayList<>();
             List<ObjectNode> mixBodies = new ArrayList<>();
             mix(bodiesByKind, mixKinds, mixBodies, false);
+            Recording freshJfr = startJfr();
             Freshness.Result f = new Freshness(client, collection, timeout).run(data, 10_000_000L, ingestRate,
                     freshnessBatch, freshnessRequestRate, mixKinds, mixBodies,
                     Duration.ofMillis((long) (freshnessSeconds * 1000)), Duration.ofMillis((long) probeMillis));
+            stopJfr(freshJfr, data.name() + "-freshness.jfr");
             fresh = new E2eReport.FreshnessReport(f.points(), f.points() / f.seconds(), freshnessRequestRate,
                     f.ack().summary(), f.visible().summary(), f.neverVisible(), f.requests().summary(),
                     f.probes().summary());

@@ -43,7 +43,7 @@ final class Outputs {
             Map<String, Latency> plain = new LinkedHashMap<>();
             Map<String, Latency> filtered = new LinkedHashMap<>();
             d.getValue().forEach((kind, latency) -> (kind.filtered ? filtered : plain).put(kind.label, latency));
-            String title = d.getKey() + ": latency through Kafka at " + fmt(report.settings().rate()) + " requests/s ("
+            String title = d.getKey() + ": latency through Kafka at " + fmt(report.settings().rate()) + " searches/s ("
                     + report.label() + ")";
             if (!plain.isEmpty()) {
                 E2ePlots.latencyHistogram(out.resolve(d.getKey() + "-latency.png"), title, plain);
@@ -125,8 +125,8 @@ final class Outputs {
                 m.javaVersion(), m.javaVendor(), m.jvectorProvider()));
         md.append(String.format(Locale.ROOT, "Run started %s; %d processors (%s), heap %,d MiB; load average %.2f"
                         + " before, %.2f after. Embedded stack: parallelism %d, %d index partitions. Requests: limit 10,"
-                        + " no payload; fixed rate %s requests/s for %s s per kind (latency from each request's due"
-                        + " time); throughput: closed loop, %d requests outstanding, %s s after %s s of warm-up.%n%n",
+                        + " no payload; fixed rate %s requests/s (batches of 8: an eighth of that) for %s s per kind"
+                        + " (latency from each request's due time); throughput: closed loop, %d requests outstanding, %s s after %s s of warm-up.%n%n",
                 r.startedAt(), m.processors(), m.cpuModel(), m.maxHeapMb(), r.loadBefore(), r.loadAfter(),
                 r.settings().parallelism(), r.settings().partitions(), fmt(r.settings().rate()),
                 fmt(r.settings().phaseSeconds()), r.settings().concurrency(), fmt(r.settings().phaseSeconds()),
