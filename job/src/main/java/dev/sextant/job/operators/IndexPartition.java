@@ -177,26 +177,28 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
      */
     private void restorePartition(int key) throws Exception {
         Map<String, LiveIndex> byCollection = new HashMap<>();
+        Map<String, CatalogEntry> liveEntries = new HashMap<>();
         Map<String, Map<String, Point>> pointsOf = new HashMap<>();
         for (Map.Entry<String, CatalogEntry> e : collections.entries()) {
             if (e.getValue().deleted()) {
                 byCollection.put(e.getKey(), new LiveIndex(e.getValue(), null));
             } else {
+                liveEntries.put(e.getKey(), e.getValue());
                 pointsOf.put(e.getKey(), new HashMap<>());
             }
         }
         List<String> stale = new ArrayList<>();
         for (Map.Entry<String, StoredPoint> e : points.entries()) {
             StoredPoint p = e.getValue();
-            Map<String, Point> ofCollection = pointsOf.get(p.collection());
-            if (ofCollection != null && collections.get(p.collection()).isLive(p.incarnation())) {
-                ofCollection.put(e.getKey(), p.toPoint());
+            CatalogEntry entry = liveEntries.get(p.collection());
+            if (entry != null && entry.isLive(p.incarnation())) {
+                pointsOf.get(p.collection()).put(e.getKey(), p.toPoint());
             } else {
                 stale.add(e.getKey());
             }
         }
         for (Map.Entry<String, Map<String, Point>> e : pointsOf.entrySet()) {
-            CatalogEntry entry = collections.get(e.getKey());
+            CatalogEntry entry = liveEntries.get(e.getKey());
             CollectionConfig config = CollectionConfig.fromJson(Json.readTrusted(entry.configJson()));
             CollectionIndex index =
                     snapshots.load(key, entry, config, indexOptions, new ArrayList<>(e.getValue().values()));
