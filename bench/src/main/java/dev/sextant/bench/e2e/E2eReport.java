@@ -31,13 +31,13 @@ public record E2eReport(String label, String startedAt, Machine machine, double 
      * @param concurrency outstanding requests of the closed loop
      * @param warmupSeconds closed loop before each kind's throughput is measured
      * @param recallRequests requests per kind for recall
-     * @param freshnessPointsPerSecond write rate of the freshness phase
+     * @param freshnessPointsPerSecond write rates of the freshness phases
      * @param freshnessRequestRate requests per second beside the writes
      * @param soakMinutes soak length
      * @param soakRate requests per second of the soak
      */
     public record Settings(int parallelism, int partitions, int batchSize, int maxInFlight, double rate,
-            double phaseSeconds, int concurrency, double warmupSeconds, int recallRequests, double freshnessPointsPerSecond,
+            double phaseSeconds, int concurrency, double warmupSeconds, int recallRequests, List<Double> freshnessPointsPerSecond,
             double freshnessRequestRate, double soakMinutes, double soakRate) {}
 
     /**
@@ -54,12 +54,12 @@ public record E2eReport(String label, String startedAt, Machine machine, double 
      * @param buildSeconds the in-process build time
      * @param ingestOverBuild ingest rate / in-process build rate (target ≥ 0.70)
      * @param kinds one row per request kind
-     * @param freshness the freshness phase, or {@code null}
+     * @param freshness one freshness phase per write rate (empty when skipped)
      */
     public record DatasetReport(String dataset, String description, int points, int dimension,
             double ingestPointsPerSecond, double ingestSeconds, Latency.Summary ingestAckLatency,
             double buildPointsPerSecond, double buildSeconds, double ingestOverBuild, List<KindReport> kinds,
-            FreshnessReport freshness) {}
+            List<FreshnessReport> freshness) {}
 
     /**
      * One request kind on one dataset.
@@ -83,7 +83,9 @@ public record E2eReport(String label, String startedAt, Machine machine, double 
      * The freshness phase.
      *
      * @param points points written
-     * @param pointsPerSecond achieved write rate
+     * @param pointsPerSecond the write rate offered (points sent per second)
+     * @param acknowledgedPointsPerSecond points / (last acknowledgment − first send): below the offered rate when
+     *     the job cannot keep up, and the lag then grows during the phase
      * @param requestRate requests per second beside the writes
      * @param ack produce → acknowledged, per upsert
      * @param visible produce → visible to a query (upper bound: includes a probe round trip and interval)
@@ -91,7 +93,8 @@ public record E2eReport(String label, String startedAt, Machine machine, double 
      * @param requests latency of the requests beside the writes
      * @param probes round trip of the visibility probes
      */
-    public record FreshnessReport(long points, double pointsPerSecond, double requestRate, Latency.Summary ack,
+    public record FreshnessReport(long points, double pointsPerSecond, double acknowledgedPointsPerSecond,
+            double requestRate, Latency.Summary ack,
             Latency.Summary visible, long neverVisible, Latency.Summary requests, Latency.Summary probes) {}
 
     /**

@@ -150,9 +150,10 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Seconds of writing in the freshness phase; 0 skips it (default: ${DEFAULT-VALUE}).")
     double freshnessSeconds;
 
-    @Option(names = "--ingest-rate", defaultValue = "1000",
-            description = "Points per second written in the freshness phase (default: ${DEFAULT-VALUE}).")
-    double ingestRate;
+    @Option(names = "--ingest-rate", defaultValue = "1000", split = ",",
+            description = "Points per second written in the freshness phase; a list runs one phase per rate"
+                    + " (default: ${DEFAULT-VALUE}).")
+    List<Double> ingestRates;
 
     @Option(names = "--freshness-batch", defaultValue = "10",
             description = "Points per upsert in the freshness phase (default: ${DEFAULT-VALUE}).")
@@ -247,7 +248,7 @@ public final class EndToEndBench implements Callable<Integer> {
             say("Stack running: Kafka %s, parallelism %d, %d index partitions, job %s", stack.bootstrapServers(),
                     parallelism, jobSettings.get(SextantOptions.PARTITIONS), stack.jobId());
             runSettings = new E2eReport.Settings(parallelism, jobSettings.get(SextantOptions.PARTITIONS), batchSize,
-                    maxInFlight, rate, phaseSeconds, concurrency, warmupSeconds, recallRequests, ingestRate, freshnessRequestRate,
+                    maxInFlight, rate, phaseSeconds, concurrency, warmupSeconds, recallRequests, List.copyOf(ingestRates), freshnessRequestRate,
                     soakMinutes, soakRate);
             IndexOptions options = indexOptions(jobSettings);
             Dataset soakData = null;
@@ -375,29 +376,33 @@ public final class EndToEndBench implements Callable<Integer> {
         }
         local = null; // the in-process index is garbage from here on
 
-        E2eReport.FreshnessReport fresh = null;
-        if (freshnessSeconds > 0) {
+        List<E2eReport.FreshnessReport> freshList = new ArrayList<>();
+        for (int r = 0; freshnessSeconds > 0 && r < ingestRates.size(); r++) {
+            double ingestRate = ingestRates.get(r);
             say("[%s] freshness: %,.0f points/s in upserts of %d for %.0f s, %.0f requests/s beside ...", data.name(),
                     ingestRate, freshnessBatch, freshnessSeconds, freshnessRequestRate);
             List<RequestKind> mixKinds = new ArrayList<>();
             List<ObjectNode> mixBodies = new ArrayList<>();
             mix(bodiesByKind, mixKinds, mixBodies, false);
-            Recording freshJfr = startJfr();
-            Freshness.Result f = new Freshness(client, collection, timeout).run(data, 10_000_000L, ingestRate,
+            Recording freshJfr = r == 0 ? startJfr() : null;
+            Freshness.Result f = new Freshness(client, collection, timeout).run(data, 10_000_000L * (r + 1), ingestRate,
                     freshnessBatch, freshnessRequestRate, mixKinds, mixBodies,
                     Duration.ofMillis((long) (freshnessSeconds * 1000)), Duration.ofMillis((long) probeMillis));
             stopJfr(freshJfr, data.name() + "-freshness.jfr");
-            fresh = new E2eReport.FreshnessReport(f.points(), f.points() / f.seconds(), freshnessRequestRate,
+            E2eReport.FreshnessReport fresh = new E2eReport.FreshnessReport(f.points(), f.points() / f.seconds(),
+                    f.points() / f.ackSeconds(), freshnessRequestRate,
                     f.ack().summary(), f.visible().summary(), f.neverVisible(), f.requests().summary(),
                     f.probes().summary());
-            say("[%s] freshness: acknowledged p50 %.0f ms p99 %.0f ms; visible p50 %.0f ms p99 %.0f ms (%d never);"
-                            + " requests p50 %.0f ms p99 %.0f ms", data.name(), fresh.ack().p50Ms(), fresh.ack().p99Ms(),
+            freshList.add(fresh);
+            say("[%s] freshness: %,.0f points/s acknowledged; acknowledged p50 %.0f ms p99 %.0f ms; visible p50 %.0f ms"
+                            + " p99 %.0f ms (%d never); requests p50 %.0f ms p99 %.0f ms", data.name(),
+                    fresh.acknowledgedPointsPerSecond(), fresh.ack().p50Ms(), fresh.ack().p99Ms(),
                     fresh.visible().p50Ms(), fresh.visible().p99Ms(), fresh.neverVisible(), fresh.requests().p50Ms(),
                     fresh.requests().p99Ms());
         }
         return new E2eReport.DatasetReport(data.name(), data.toString(), data.size(), data.dimension(),
                 loaded.pointsPerSecond(), loaded.seconds(), loaded.ackLatency(), build.pointsPerSecond(),
-                build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond(), kindReports, fresh);
+                build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond(), kindReports, freshList);
     }
 
     /** A few seconds of every kind, so that the JIT and the job's caches are warm before anything is timed. */

@@ -37,13 +37,14 @@ public final class Freshness {
     /**
      * @param points points written
      * @param seconds writing time
+     * @param ackSeconds from the first send to the last acknowledgment
      * @param ack produce → acknowledged, per upsert
      * @param visible produce → visible to a query, per tracked point (upper bound, see the class comment)
      * @param neverVisible tracked points still not seen at the end
      * @param requests the latency of the requests that ran beside the writes
      * @param probes the round trip of the probes
      */
-    public record Result(long points, double seconds, Latency ack, Latency visible, long neverVisible, Latency requests,
+    public record Result(long points, double seconds, double ackSeconds, Latency ack, Latency visible, long neverVisible, Latency requests,
             Latency probes) {}
 
     private final SextantClient client;
@@ -75,6 +76,7 @@ public final class Freshness {
         ConcurrentSkipListMap<Long, Long> unseen = new ConcurrentSkipListMap<>();
         Map<CompletableFuture<Reply>, Long> acksOutstanding = new ConcurrentHashMap<>();
         AtomicLong points = new AtomicLong();
+        AtomicLong lastAck = new AtomicLong();
 
         Thread background = new Thread(() -> driver.fixedRate(kinds, bodies, requestRate, duration, new LoadDriver.Sink() {
             @Override
@@ -123,6 +125,7 @@ public final class Freshness {
                 if (acksOutstanding.remove(f) != null) {
                     if (error == null && reply.ok()) {
                         ack.record(now - sent);
+                        lastAck.accumulateAndGet(now, Math::max);
                     } else {
                         ack.error();
                     }
@@ -139,7 +142,7 @@ public final class Freshness {
         prober.join(timeout.toMillis());
         background.join(timeout.toMillis() * 2);
         acksOutstanding.keySet().forEach(f -> ack.error());
-        return new Result(points.get(), seconds, ack, visible, unseen.size(), requests, probes);
+        return new Result(points.get(), seconds, (lastAck.get() - start) / 1e9, ack, visible, unseen.size(), requests, probes);
     }
 
     private volatile boolean volatileStop;

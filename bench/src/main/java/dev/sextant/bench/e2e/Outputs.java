@@ -70,7 +70,7 @@ final class Outputs {
         ingest.add("label,dataset,points,dimension,ingest_seconds,ingest_points_per_s,ack_p50_ms,ack_p99_ms,"
                 + "build_seconds,build_points_per_s,ingest_over_build");
         List<String> fresh = new ArrayList<>();
-        fresh.add("label,dataset,points,points_per_s,request_rate,ack_p50_ms,ack_p99_ms,visible_p50_ms,visible_p99_ms,"
+        fresh.add("label,dataset,points,points_per_s,acknowledged_points_per_s,request_rate,ack_p50_ms,ack_p99_ms,visible_p50_ms,visible_p99_ms,"
                 + "never_visible,requests_p50_ms,requests_p99_ms,requests_errors,probe_p50_ms,probe_p99_ms");
         for (E2eReport.DatasetReport d : r.datasets()) {
             for (E2eReport.KindReport k : d.kinds()) {
@@ -83,9 +83,9 @@ final class Outputs {
             ingest.add(csv(r.label(), d.dataset(), d.points(), d.dimension(), d.ingestSeconds(),
                     d.ingestPointsPerSecond(), d.ingestAckLatency().p50Ms(), d.ingestAckLatency().p99Ms(),
                     d.buildSeconds(), d.buildPointsPerSecond(), d.ingestOverBuild()));
-            E2eReport.FreshnessReport f = d.freshness();
-            if (f != null) {
-                fresh.add(csv(r.label(), d.dataset(), f.points(), f.pointsPerSecond(), f.requestRate(), f.ack().p50Ms(),
+            for (E2eReport.FreshnessReport f : d.freshness()) {
+                fresh.add(csv(r.label(), d.dataset(), f.points(), f.pointsPerSecond(), f.acknowledgedPointsPerSecond(),
+                        f.requestRate(), f.ack().p50Ms(),
                         f.ack().p99Ms(), f.visible().p50Ms(), f.visible().p99Ms(), f.neverVisible(),
                         f.requests().p50Ms(), f.requests().p99Ms(), f.requests().errors(), f.probes().p50Ms(),
                         f.probes().p99Ms()));
@@ -138,12 +138,13 @@ final class Outputs {
                             + " (%.1f s, one thread): ratio **%.2f**%n", d.ingestPointsPerSecond(), d.points(),
                     d.ingestSeconds(), d.ingestAckLatency().p50Ms(), d.ingestAckLatency().p99Ms(),
                     d.buildPointsPerSecond(), d.buildSeconds(), d.ingestOverBuild()));
-            E2eReport.FreshnessReport f = d.freshness();
-            if (f != null) {
-                md.append(String.format(Locale.ROOT, "- freshness at %,.0f points/s with %s requests/s beside:"
+            for (E2eReport.FreshnessReport f : d.freshness()) {
+                md.append(String.format(Locale.ROOT, "- freshness at %,.0f points/s (%,.0f/s acknowledged) with %s"
+                                + " requests/s beside:"
                                 + " produce → acknowledged p50 %.0f ms, p99 **%.0f ms**; produce → visible p50 %.0f ms,"
                                 + " p99 **%.0f ms** (%d never seen; upper bound, probe round trip p50 %.0f ms); the"
                                 + " requests beside: p50 %.0f ms, p99 %.0f ms, %d errors%n", f.pointsPerSecond(),
+                        f.acknowledgedPointsPerSecond(),
                         fmt(f.requestRate()), f.ack().p50Ms(), f.ack().p99Ms(), f.visible().p50Ms(), f.visible().p99Ms(),
                         f.neverVisible(), f.probes().p50Ms(), f.requests().p50Ms(), f.requests().p99Ms(),
                         f.requests().errors()));

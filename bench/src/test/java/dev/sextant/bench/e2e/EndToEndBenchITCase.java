@@ -56,7 +56,7 @@ class EndToEndBenchITCase {
             // 20 requests/s for 0.5 s; a batch of 8 is due 8 times less often (every 400 ms)
             assertEquals(id.startsWith("batch") ? 2 : 10, kind.get("fixedRate").get("count").asLong(), id);
         }
-        JsonNode freshness = dataset.get("freshness");
+        JsonNode freshness = dataset.get("freshness").get(0);
         assertEquals(200, freshness.get("points").asLong());
         assertEquals(0, freshness.get("neverVisible").asLong());
         assertEquals(20, freshness.get("ack").get("count").asLong());
