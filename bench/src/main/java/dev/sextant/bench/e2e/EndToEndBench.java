@@ -130,7 +130,7 @@ public final class EndToEndBench implements Callable<Integer> {
                     + " an eighth of it (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--phase-seconds", defaultValue = "8",
+    @Option(names = "--phase-seconds", defaultValue = "6",
             description = "Seconds of each kind's fixed-rate and closed-loop phases (default: ${DEFAULT-VALUE}).")
     double phaseSeconds;
 
@@ -364,7 +364,7 @@ public final class EndToEndBench implements Callable<Integer> {
                 build.pointsPerSecond(), build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond());
         List<E2eReport.KindReport> kindReports = new ArrayList<>();
         for (RequestKind kind : kindList) {
-            InProcess.Queries q = local.run(kind, bodiesByKind.get(kind), Duration.ofSeconds(1),
+            InProcess.Queries q = local.run(kind, bodiesByKind.get(kind), recallRequests, Duration.ofSeconds(1),
                     Duration.ofMillis((long) (inProcessSeconds * 1000)));
             LoadDriver.Throughput t = throughput.get(kind);
             double ratio = t.requestsPerSecond() / q.requestsPerSecond();

@@ -71,14 +71,15 @@ public final class InProcess {
 
     /**
      * Answers {@code bodies} round robin for {@code warmup}, then for {@code measure}, and measures the recall of
-     * each body once.
+     * the first {@code recallBodies} bodies.
      */
-    public Queries run(RequestKind kind, List<ObjectNode> bodies, Duration warmup, Duration measure) {
+    public Queries run(RequestKind kind, List<ObjectNode> bodies, int recallBodies, Duration warmup, Duration measure) {
+        int n = Math.min(recallBodies, bodies.size());
         double recall = 0;
-        for (ObjectNode body : bodies) {
+        for (ObjectNode body : bodies.subList(0, n)) {
             recall += recall(answer(kind, body), answer(kind, RequestKind.exact(body)));
         }
-        recall /= bodies.size();
+        recall /= n;
         long end = System.nanoTime() + warmup.toNanos();
         int i = 0;
         while (System.nanoTime() < end) {
