@@ -74,12 +74,12 @@ public final class InProcess {
      * the first {@code recallBodies} bodies.
      */
     public Queries run(RequestKind kind, List<ObjectNode> bodies, int recallBodies, Duration warmup, Duration measure) {
-        int n = Math.min(recallBodies, bodies.size());
+        int recalled = Math.min(recallBodies, bodies.size());
         double recall = 0;
-        for (ObjectNode body : bodies.subList(0, n)) {
+        for (ObjectNode body : bodies.subList(0, recalled)) {
             recall += recall(answer(kind, body), answer(kind, RequestKind.exact(body)));
         }
-        recall /= n;
+        recall /= recalled;
         long end = System.nanoTime() + warmup.toNanos();
         int i = 0;
         while (System.nanoTime() < end) {
