@@ -131,6 +131,7 @@ class FaultToleranceITCase {
                 + " before the failure, %d acknowledgments received, %d duplicates%n", ops.size(), REFERENCE.size(),
                 ackedBeforeFailure, rawAcks, rawAcks - ops.size());
         assertTrue(ackedBeforeFailure < ops.size(), "the failure came after the whole ingest");
+        assertEquals(List.of(), job.deadLetters(), "every operation is valid");
 
         // every point is there with its content, and exact queries of every kind answer as the reference does
         for (int offset = 0; offset <= REFERENCE.size(); offset += PAGE) {

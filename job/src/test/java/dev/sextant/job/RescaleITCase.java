@@ -89,6 +89,7 @@ class RescaleITCase {
         for (SeededCatalogue.Operation op : CATALOGUE.operations()) {
             job.awaitCompleted(op.opId());
         }
+        assertEquals(List.of(), job.deadLetters(), "every operation is valid");
         for (SeededCatalogue.Request r : requests()) {
             JsonNode result = result("p2", r);
             assertSameJson(REFERENCE.answer(r.op(), r.body()), result, TOLERANCE, r.name() + " at parallelism 2");
