@@ -112,9 +112,9 @@ public final class SextantOptions {
             .defaultValue(IndexSettings.DEFAULT_GRAPH_SNAPSHOTS_PER_CHECKPOINT)
             .withDescription("Graphs (one collection of one partition each, most changed first) an index subtask"
                     + " writes to state per checkpoint at most. Writing runs in the checkpoint's synchronous phase"
-                    + " (about 1.9 KB per 384-d point), so this bounds the pause a checkpoint adds. A checkpoint"
-                    + " after a quiet interval writes changed graphs below the threshold too; a savepoint writes"
-                    + " every changed graph.");
+                    + " (about 1.9 KB per 384-d point), so this bounds the pause a checkpoint adds. After 30 s"
+                    + " without changes, checkpoints write changed graphs below the threshold too; a savepoint"
+                    + " writes every changed graph.");
 
     public static final ConfigOption<Long> REQUEST_TIMEOUT_MS = ConfigOptions.key("sextant.request.timeout-ms")
             .longType()

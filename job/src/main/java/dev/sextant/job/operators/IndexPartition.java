@@ -266,7 +266,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        snapshots.write(indexes, this::setCurrentKey, takingSavepoint, context.getCheckpointId());
+        snapshots.write(indexes, this::setCurrentKey, takingSavepoint, context.getCheckpointId(),
+                getProcessingTimeService().getCurrentProcessingTime());
     }
 
     /** What the restore and the latest snapshot did (for tests). */

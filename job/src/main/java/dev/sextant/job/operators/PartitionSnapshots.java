@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * blob ({@link CollectionIndex#changes()}). At a checkpoint, the collections whose dirt is at least
  * {@code threshold} are written, largest first, at most {@code perCheckpoint} of them: a blob rewrites the whole
  * collection of the partition, so the cap bounds the pause a checkpoint adds to the task thread, and the
- * threshold bounds what a restore replays. A checkpoint after a quiet interval (no change since the previous
- * checkpoint) writes up to {@code perCheckpoint} dirty collections whatever their dirt, so an idle job converges
- * to replaying nothing. A savepoint writes every dirty collection: a restore from it replays nothing.
+ * threshold bounds what a restore replays. Once the subtask has had no change for {@link #QUIET_MS}, a checkpoint
+ * writes up to {@code perCheckpoint} dirty collections whatever their dirt, so an idle job converges to replaying
+ * nothing (the wait keeps a trickle of single writes from rewriting whole blobs at every checkpoint). A savepoint
+ * writes every dirty collection: a restore from it replays nothing.
  *
  * <p>Not thread-safe: the operator's task thread owns it.
  */
@@ -43,7 +44,11 @@ final class PartitionSnapshots {
     private final MapState<String, GraphBlob> graphs;
     /** Partition key → collection → {@link CollectionIndex#changes()} when its blob was written or loaded. */
     private final Map<Integer, Map<String, Long>> saved = new HashMap<>();
+    /** Milliseconds without any change after which dirty blobs below the threshold are written too. */
+    static final long QUIET_MS = 30_000;
+
     private long changesAtLastCheckpoint = -1;
+    private long lastChangeSeenMs;
 
     /** What this subtask restored, for metrics, logs and tests. */
     private int restoredFromBlob;
@@ -140,9 +145,10 @@ final class PartitionSnapshots {
      * @param indexes partition key → collection → its index (without one for a deleted collection)
      * @param setKey sets the current key of the keyed state (only keys the subtask owns)
      * @param savepoint whether this snapshot is a savepoint (write every dirty blob)
+     * @param nowMs the operator's processing time, ms
      */
     void write(Map<Integer, Map<String, IndexPartition.LiveIndex>> indexes, IntConsumer setKey, boolean savepoint,
-            long checkpointId) throws Exception {
+            long checkpointId, long nowMs) throws Exception {
         long start = System.nanoTime();
         long cpuStart = CPU.getCurrentThreadCpuTime();
         List<Dirty> dirty = new ArrayList<>();
@@ -162,8 +168,11 @@ final class PartitionSnapshots {
                 }
             }
         }
-        boolean quiet = total == changesAtLastCheckpoint;
-        changesAtLastCheckpoint = total;
+        if (total != changesAtLastCheckpoint) {
+            changesAtLastCheckpoint = total;
+            lastChangeSeenMs = nowMs;
+        }
+        boolean quiet = nowMs - lastChangeSeenMs >= QUIET_MS;
         dirty.sort(Comparator.comparingLong(Dirty::since).reversed());
         int n = 0;
         long bytes = 0;

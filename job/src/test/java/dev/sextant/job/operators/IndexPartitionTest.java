@@ -397,18 +397,28 @@ class IndexPartitionTest {
         harness = harness(1, 0, IndexSettings.defaults().withExactScanBelow(8).withGraphSnapshots(50, 1));
         harness.initializeEmptyState();
         harness.open();
-        writePoints(harness, 1, 0);
+        writePoints(harness, 1, 0); // 240 points, 4 partitions: each has at least 50 changes
         harness.snapshot(1, 1);
         assertEquals(1, operator(harness).snapshots().lastWritten(), "at most one per checkpoint");
-        harness.processElement1(randomPoint(0, 5), 0);
         harness.snapshot(2, 2);
-        assertEquals(1, operator(harness).snapshots().lastWritten());
-        harness.snapshot(3, 3); // no change since the previous checkpoint: below the threshold too
-        assertEquals(1, operator(harness).snapshots().lastWritten());
+        harness.snapshot(3, 3);
         harness.snapshot(4, 4);
+        assertEquals(4, operator(harness).snapshots().written(), "one per checkpoint, all above the threshold");
+        harness.processElement1(randomPoint(0, 5), 0);
+        harness.setProcessingTime(PartitionSnapshots.QUIET_MS - 1);
         harness.snapshot(5, 5);
-        assertEquals(4, operator(harness).snapshots().written());
+        assertEquals(0, operator(harness).snapshots().lastWritten(), "1 change is below the threshold");
+        harness.processElement1(randomPoint(1, 5), 0); // a trickle keeps the subtask from being quiet
+        harness.setProcessingTime(PartitionSnapshots.QUIET_MS + 1);
         harness.snapshot(6, 6);
+        assertEquals(0, operator(harness).snapshots().lastWritten());
+        harness.setProcessingTime(2 * PartitionSnapshots.QUIET_MS + 1); // the change was seen at checkpoint 6
+        harness.snapshot(7, 7);
+        assertEquals(1, operator(harness).snapshots().lastWritten(), "quiet long enough: below the threshold too");
+        harness.snapshot(8, 8);
+        int dirtyPartitions = KEYS.partitionOf(SHOP, PointId.of(0)) == KEYS.partitionOf(SHOP, PointId.of(1)) ? 1 : 2;
+        assertEquals(4 + dirtyPartitions, operator(harness).snapshots().written());
+        harness.snapshot(9, 9);
         assertEquals(0, operator(harness).snapshots().lastWritten(), "all clean");
     }
 
