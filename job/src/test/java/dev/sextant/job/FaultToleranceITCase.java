@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sextant.embedded.EmbeddedKafka;
+import dev.sextant.job.protocol.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -163,7 +165,7 @@ class FaultToleranceITCase {
                         throw new AssertionError("no fault was injected");
                     }
                     SeededCatalogue.Request r = kinds.get(i % kinds.size());
-                    ObjectNode request = dev.sextant.job.protocol.Json.MAPPER.createObjectNode()
+                    ObjectNode request = Json.MAPPER.createObjectNode()
                             .put("request_id", requestId(i)).put("op", r.op()).put("collection", CATALOGUE.collection());
                     request.set("body", r.body());
                     job.sendRequest(request.toString());
@@ -224,7 +226,7 @@ class FaultToleranceITCase {
         awaitJob(() -> checkpoints().getNumberOfCompletedCheckpoints() >= from + 3, "three idle checkpoints");
         assertEquals(failed, checkpoints().getNumberOfFailedCheckpoints(), "failed checkpoints while idle");
         assertEquals(JobStatus.RUNNING, job.status());
-        assertEquals(java.util.Arrays.toString(attempts), java.util.Arrays.toString(attempts()),
+        assertEquals(Arrays.toString(attempts), Arrays.toString(attempts()),
                 "a task restarted while idle");
         assertEquals(messages, job.receivedCount(), "output while idle");
         // the failed ones were triggered while a restart was under way (tasks not running), none while idle
