@@ -39,13 +39,14 @@ final class PartitionSnapshots {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionSnapshots.class);
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
+    /** Milliseconds without any change after which dirty blobs below the threshold are written too. */
+    static final long QUIET_MS = 30_000;
+
     private final long threshold;
     private final int perCheckpoint;
     private final MapState<String, GraphBlob> graphs;
     /** Partition key → collection → {@link CollectionIndex#changes()} when its blob was written or loaded. */
     private final Map<Integer, Map<String, Long>> saved = new HashMap<>();
-    /** Milliseconds without any change after which dirty blobs below the threshold are written too. */
-    static final long QUIET_MS = 30_000;
 
     private long changesAtLastCheckpoint = -1;
     private long lastChangeSeenMs;
@@ -78,12 +79,21 @@ final class PartitionSnapshots {
     /**
      * The index of a live collection in the current partition from its blob and its current points, or
      * {@code null} when it has to be rebuilt from the points: no blob, a blob of another incarnation, or one
-     * that cannot be loaded (corrupt, another format version, another config). Never throws: a restore must not
-     * fail over a derived blob. A blob that is not used is removed.
+     * that cannot be read or loaded (corrupt, another format version, another config). A restore must not fail over
+     * a derived blob, so only an exception of the state backend itself when removing an unusable blob escapes. A
+     * blob that is not used is removed.
      */
     CollectionIndex load(int key, CatalogEntry entry, CollectionConfig config, IndexOptions options,
             List<Point> points) throws Exception {
-        GraphBlob blob = graphs.get(entry.collection());
+        GraphBlob blob;
+        try {
+            blob = graphs.get(entry.collection());
+        } catch (RuntimeException e) {
+            LOG.warn("Partition key {}: the graph blob of collection {} cannot be read ({}); rebuilding from its"
+                    + " points", key, entry.collection(), e.toString());
+            graphs.remove(entry.collection());
+            return null;
+        }
         if (blob == null) {
             return null;
         }
