@@ -59,8 +59,13 @@ public final class PointOpSchema {
                 String name = p.currentName();
                 JsonToken v = p.nextToken();
                 switch (name) {
-                    case "op" -> { hasOp = true; op = v == JsonToken.VALUE_STRING ? p.getText() : null; }
-                    case "collection" -> { hasCollection = true; collection = v == JsonToken.VALUE_STRING ? p.getText() : null; }
+                    // A value of the wrong type is skipped whole, so the fields after it (op_id) are still read.
+                    case "op" -> { hasOp = true; op = v == JsonToken.VALUE_STRING ? p.getText() : null; p.skipChildren(); }
+                    case "collection" -> {
+                        hasCollection = true;
+                        collection = v == JsonToken.VALUE_STRING ? p.getText() : null;
+                        p.skipChildren();
+                    }
                     case "op_id" -> opId = scalarText(p, v);
                     default -> p.skipChildren();
                 }

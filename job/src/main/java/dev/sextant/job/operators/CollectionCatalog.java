@@ -113,7 +113,8 @@ public final class CollectionCatalog extends KeyedProcessFunction<String, Routed
                 default -> write(op, ctx, out);
             }
         } catch (InvalidOperation e) {
-            reject(routed.record(), e.opId(), e.error(), ctx);
+            // The router's streaming read may have found the op_id where the whole parse cannot (a defect in the body).
+            reject(routed.record(), e.opId() != null ? e.opId() : opId, e.error(), ctx);
         } catch (QdrantException e) {
             reject(routed.record(), opId, e, ctx);
         } catch (RuntimeException e) {

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 
 /**
@@ -35,16 +41,42 @@ public final class Json {
     }
 
     /**
-     * Parses JSON text.
+     * Parses JSON text, which must be well-formed UTF-8 (RFC 8259 §8.1): Jackson alone decodes some malformed
+     * sequences, such as the overlong {@code C0 AF} for "/", where Qdrant's parser refuses them.
      *
-     * @throws IOException when the text is not one JSON value
+     * @throws IOException when the text is not UTF-8 or not one JSON value
      */
     public static JsonNode read(byte[] bytes) throws IOException {
+        checkUtf8(bytes);
         JsonNode node = MAPPER.readTree(bytes);
         if (node == null || node.isMissingNode()) {
             throw new IOException("empty document");
         }
         return node;
+    }
+
+    /**
+     * Checks that {@code bytes} are well-formed UTF-8 with the JDK's strict decoder (no overlong forms, no
+     * surrogates, no bytes above F4), in chunks so that a 16 MB message needs no second copy.
+     *
+     * @throws IOException naming the offset of the first malformed byte
+     */
+    static void checkUtf8(byte[] bytes) throws IOException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(Math.min(bytes.length + 1, 8192));
+        while (true) {
+            CoderResult r = decoder.decode(in, out, true);
+            if (r.isError()) {
+                throw new IOException("invalid UTF-8 at byte " + in.position());
+            }
+            if (r.isUnderflow()) {
+                return;
+            }
+            out.clear();
+        }
     }
 
     /** Parses JSON text that this job wrote itself (a bug, not bad input, if it fails). */

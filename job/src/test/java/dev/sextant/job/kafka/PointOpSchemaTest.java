@@ -43,6 +43,35 @@ class PointOpSchemaTest {
     }
 
     @Test
+    void anOpOrCollectionOfAnotherTypeIsSkippedWholeSoTheOpIdIsStillRead() {
+        var op = assertThrows(PointOpSchema.InvalidOperation.class, () -> PointOpSchema.peek(bytes(
+                "{\"op\":{\"name\":\"upsert\",\"op_id\":\"inner\"},\"collection\":\"c\",\"op_id\":\"x\"}")));
+        assertEquals("x", op.opId());
+        assertTrue(op.getMessage().contains("unknown op (not a string)"), op.getMessage());
+        var collection = assertThrows(PointOpSchema.InvalidOperation.class, () -> PointOpSchema.peek(bytes(
+                "{\"op\":\"upsert\",\"collection\":[\"c\"],\"op_id\":\"y\"}")));
+        assertEquals("y", collection.opId());
+        assertTrue(collection.getMessage().contains("`collection` must be a string"), collection.getMessage());
+    }
+
+    @Test
+    void malformedUtf8IsRefusedEvenWhereJacksonWouldDecodeIt() {
+        // C0 AF is an overlong "/", 80 a lone continuation byte, ED A0 80 a surrogate: none is UTF-8
+        for (byte[] bad : new byte[][] {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}}) {
+            byte[] before = bytes("{\"op\":\"delete\",\"collection\":\"c\",\"op_id\":\"u\",\"body\":{\"points\":[\"");
+            byte[] after = bytes("\"]}}");
+            byte[] value = new byte[before.length + bad.length + after.length];
+            System.arraycopy(before, 0, value, 0, before.length);
+            System.arraycopy(bad, 0, value, before.length, bad.length);
+            System.arraycopy(after, 0, value, before.length + bad.length, after.length);
+            var e = assertThrows(PointOpSchema.InvalidOperation.class, () -> PointOpSchema.parse(value));
+            assertEquals(400, e.error().code());
+            assertEquals("Format error in JSON body: invalid UTF-8 at byte " + before.length, e.getMessage());
+        }
+        assertEquals("c\u00e9", PointOpSchema.parse(bytes("{\"op\":\"delete_collection\",\"collection\":\"c\u00e9\"}")).collection());
+    }
+
+    @Test
     void anOpIdMustBeAStringOrInteger() {
         var e = assertThrows(PointOpSchema.InvalidOperation.class,
                 () -> PointOpSchema.peek(bytes("{\"op_id\":{\"a\":1},\"op\":\"upsert\",\"collection\":\"c\"}")));

@@ -122,6 +122,25 @@ class CollectionCatalogTest {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsAcknowledgedUnderTheOpIdTheRouterRead() throws Exception {
+        send(1, CREATE_SHOP);
+        byte[] before = "{\"op\":\"upsert\",\"collection\":\"shop\",\"op_id\":\"u8\",\"body\":{\"points\":[{\"id\":1,\"vector\":[1,2],\"payload\":{\"a\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] after = "\"}}]}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = new byte[before.length + 2 + after.length];
+        System.arraycopy(before, 0, value, 0, before.length);
+        value[before.length] = (byte) 0xC0; // an overlong "/"
+        value[before.length + 1] = (byte) 0xAF;
+        System.arraycopy(after, 0, value, before.length + 2, after.length);
+        dev.sextant.job.kafka.PointOpSchema.Header h = dev.sextant.job.kafka.PointOpSchema.peek(value); // skips the body
+        harness.processElement(new RoutedOperation(h.op(), h.collection(), h.opId(),
+                new dev.sextant.job.protocol.RawRecord("sextant.points", 0, 2, 0, null, value)), 0);
+        String reason = "Format error in JSON body: invalid UTF-8 at byte " + before.length;
+        assertEquals(List.of(reason), deadLetterReasons());
+        assertEquals(List.of(AckPart.failed("u8", 400, reason)), side(harness, Tags.ACKS));
+        assertTrue(writes().isEmpty());
+    }
+
+    @Test
     void aDeletedCollectionLeavesOnlyItsTombstone() throws Exception {
         send(1, CREATE_SHOP);
         send(2, "{\"op\":\"delete_collection\",\"collection\":\"shop\"}");
