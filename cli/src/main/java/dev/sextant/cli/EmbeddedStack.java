@@ -69,7 +69,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
     private static final Duration JOB_START_TIMEOUT = Duration.ofSeconds(60);
-    /** A restore rebuilds every partition's index from its points (see IndexPartition), which takes a while. */
+    /**
+     * A restore loads every partition's graphs from the checkpoint and re-inserts only recent changes (design §6d),
+     * but a collection without a usable graph blob is rebuilt from its points, which takes a while.
+     */
     private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final DateTimeFormatter TIME =
@@ -212,7 +215,7 @@ public final class EmbeddedStack implements AutoCloseable {
         state = "restored checkpoint " + restored.id() + " of " + TIME.format(restored.completed()) + " ("
                 + restored.dir() + ")";
         progress.accept("Restoring checkpoint " + restored.id() + " of " + TIME.format(restored.completed())
-                + " from " + restored.dir() + " (the index partitions are rebuilt from it) ...");
+                + " from " + restored.dir() + " (the index partitions load their graphs from it) ...");
     }
 
     /** The Flink configuration and job options the stack runs with (defaults, then the config's settings). */
