@@ -51,15 +51,15 @@ final class PartitionSnapshots {
     private long changesAtLastCheckpoint = -1;
     private long lastChangeSeenMs;
 
-    /** What this subtask restored, for metrics, logs and tests. */
-    private int restoredFromBlob;
-    private long replayed;
-    private int rebuilt;
+    /** What this subtask restored, for metrics, logs and tests (volatile: the metric reporter reads them). */
+    private volatile int restoredFromBlob;
+    private volatile long replayed;
+    private volatile int rebuilt;
     /** What the latest checkpoint wrote. */
-    private int lastWritten;
-    private long lastWrittenBytes;
-    private long lastWriteMs;
-    private long written;
+    private volatile int lastWritten;
+    private volatile long lastWrittenBytes;
+    private volatile long lastWriteMs;
+    private volatile long written;
 
     /**
      * @param threshold vector changes since a collection's blob that make it due at a checkpoint, ≥ 1
