@@ -146,7 +146,8 @@ class EmbeddedRestartITCase {
         Thread reader = new Thread(() -> readLines(process, output), "sextant-up-output");
         reader.setDaemon(true);
         reader.start();
-        await("./sextant up printed 'Press Ctrl-C to stop.' (output: " + output + ")", Duration.ofSeconds(120),
+        // generous: the child JVM starts a broker and a MiniCluster; a loaded 2-core machine needed over 120 s once
+        await(() -> "./sextant up printed 'Press Ctrl-C to stop.' (output: " + output + ")", Duration.ofSeconds(240),
                 () -> output.contains("Press Ctrl-C to stop.") || !process.isAlive());
         assertTrue(process.isAlive(), () -> "./sextant up ended: " + output);
         StackConfig config = StackConfig.forTests(dataDir);
@@ -314,16 +315,21 @@ class EmbeddedRestartITCase {
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(() -> what, timeout, condition);
+    }
+
+    /** {@code what} is evaluated only on failure, so it can show output gathered while waiting. */
+    private static void await(java.util.function.Supplier<String> what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("Not true after " + timeout.toSeconds() + " s: " + what);
+                throw new AssertionError("Not true after " + timeout.toSeconds() + " s: " + what.get());
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(100); // poll interval; the wait is bounded by the deadline
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted while waiting for: " + what, e);
+                throw new AssertionError("Interrupted while waiting for: " + what.get(), e);
             }
         }
     }
