@@ -64,7 +64,8 @@ import picocli.CommandLine.Option;
  *       the same request with {@code params.exact}; Lucene runs a fixed recipe per kind (one search per probe
  *       vector with k = ef, the union rescored with the exact Qdrant formula).</li>
  * </ol>
- * Writes CSV files and {@code summary.json} under {@code --out}/{@code <label>}, and PNG plots (recall vs QPS over
+ * Writes CSV files, {@code <dataset>-<label>-summary.json} per dataset and {@code summary.json} for the whole run
+ * under {@code --out}/{@code <label>}, and PNG plots (recall vs QPS over
  * ef; latency histogram at the default ef) into {@code --plots}. Prints Markdown tables.
  *
  * <p>Recall@10 counts a returned point as correct when its exact similarity is at least that of the exact 10th
@@ -191,14 +192,19 @@ public final class IndexComparison implements Callable<Integer> {
         Files.createDirectories(results);
         recorder = new PhaseRecorder(jfr);
         List<DatasetReport> reports = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         for (String name : datasets) {
+            double loadAtStart = Machine.loadAverage();
             Dataset data = load(name);
             log.printf(Locale.ROOT, "%n== %s ==%n", data);
-            reports.add(runDataset(data, results));
+            DatasetReport one = runDataset(data, results);
+            reports.add(one);
+            // one file per dataset as well, so that datasets run by separate invocations keep their own summary
+            json.writeValue(results.resolve(name + "-" + label + "-summary.json").toFile(),
+                    new ComparisonReport(label, machine, loadAtStart, Machine.loadAverage(), List.of(one)));
         }
         ComparisonReport report = new ComparisonReport(label, machine, loadBefore, Machine.loadAverage(), reports);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(results.resolve("summary.json").toFile(), report);
+        json.writeValue(results.resolve("summary.json").toFile(), report);
         log.printf(Locale.ROOT, "%nresults in %s, plots in %s (load average %.2f at the end)%n", results.toAbsolutePath(),
                 plots.toAbsolutePath(), report.loadAfter());
         return report;
