@@ -42,7 +42,7 @@ public final class CollectionConfig {
      * bound on the dimension: for configs that were accepted before (stored entries). A new collection is
      * checked with {@link #fromJson(JsonNode, int)}.
      *
-     * @throws QdrantException 400/422 when the shape, a size or a distance is wrong
+     * @throws QdrantException 400/422 when the shape, a size or a distance is wrong, or there is no vector
      */
     public static CollectionConfig fromJson(JsonNode node) {
         return parse(node);
@@ -52,8 +52,9 @@ public final class CollectionConfig {
      * Parses a create-collection body ({@code {"vectors": ...}}) or the bare {@code vectors} object.
      *
      * @param maxDimension the largest {@code size} accepted for any vector
-     * @throws QdrantException 400/422 when the shape, a size or a distance is wrong; 422 "Validation error in
-     *     JSON body: vectors.size: value N invalid, must be M or smaller (sextant.collection.max-dimension)"
+     * @throws QdrantException 400/422 when the shape, a size or a distance is wrong, or there is no vector; 422
+     *     "Validation error in JSON body: vectors.size: value N invalid, must be M or smaller
+     *     (sextant.collection.max-dimension)"
      */
     public static CollectionConfig fromJson(JsonNode node, int maxDimension) {
         CollectionConfig config = parse(node);
@@ -80,6 +81,11 @@ public final class CollectionConfig {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             named.put(e.getKey(), params(e.getValue(), "vectors." + e.getKey()));
+        }
+        if (named.isEmpty()) {
+            // Qdrant accepts a collection without dense vectors (for sparse ones); Sextant has nothing to search there.
+            throw QdrantException.badRequest("Bad request: a collection needs at least one dense vector in `vectors`"
+                    + " (sparse vectors are not supported)");
         }
         return new CollectionConfig(named, true);
     }

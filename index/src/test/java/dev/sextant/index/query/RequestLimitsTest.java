@@ -85,6 +85,9 @@ class RequestLimitsTest {
                 CollectionConfig.MAX_DIMENSION).vectors().get("").size());
         assertError(422, "vectors.text.size: value 9 invalid, must be 8 or smaller", () -> CollectionConfig.fromJson(
                 json("{'vectors': {'image': {'size': 8, 'distance': 'Dot'}, 'text': {'size': 9, 'distance': 'Dot'}}}"), 8));
+        // no dense vector at all: nothing to search (Qdrant would create a collection for sparse vectors only)
+        assertError(400, "a collection needs at least one dense vector", () -> CollectionConfig.fromJson(json("{}"), 8));
+        assertError(400, "a collection needs at least one dense vector", () -> CollectionConfig.fromJson(json("{'vectors': {}}")));
         // a stored config is read back without the bound
         assertEquals(65_537, CollectionConfig.fromJson(big).vectors().get("").size());
     }
