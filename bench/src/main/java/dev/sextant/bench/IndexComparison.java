@@ -250,6 +250,8 @@ public final class IndexComparison implements Callable<Integer> {
         CollectionConfig config = CollectionConfig.single(data.dimension(), data.distance());
         double[] sextantSeconds = new double[buildRepeats];
         double[] luceneSeconds = new double[lucene ? buildRepeats : 0];
+        double[] sextantCpu = new double[buildRepeats];
+        double[] luceneCpu = new double[lucene ? buildRepeats : 0];
         CollectionIndex index = null;
         LuceneHnsw peer = null;
         Path luceneDir = out.resolve("lucene-index").resolve(prefix);
@@ -261,20 +263,26 @@ public final class IndexComparison implements Callable<Integer> {
             }
             System.gc();
             try (PhaseRecorder.Phase phase = recorder.start(prefix + "-sextant-build-" + (r + 1))) {
+                long cpu = cpuNanos();
                 long t = System.nanoTime();
                 index = buildSextant(data, config, options);
                 sextantSeconds[r] = (System.nanoTime() - t) / 1e9;
+                sextantCpu[r] = (cpuNanos() - cpu) / 1e9;
             }
-            log.printf(Locale.ROOT, "sextant build %d/%d: %.1f s, %.0f vectors/s (load %.2f)%n", r + 1, buildRepeats,
-                    sextantSeconds[r], data.size() / sextantSeconds[r], Machine.loadAverage());
+            log.printf(Locale.ROOT, "sextant build %d/%d: %.1f s (%.1f CPU s), %.0f vectors/s, %.0f per CPU s (load %.2f)%n",
+                    r + 1, buildRepeats, sextantSeconds[r], sextantCpu[r], data.size() / sextantSeconds[r],
+                    data.size() / sextantCpu[r], Machine.loadAverage());
             if (lucene) {
                 System.gc();
                 try (PhaseRecorder.Phase phase = recorder.start(prefix + "-lucene-build-" + (r + 1))) {
+                    long cpu = cpuNanos();
                     peer = new LuceneHnsw(luceneDir, data, options.m() / 2, options.efConstruction());
+                    luceneCpu[r] = (cpuNanos() - cpu) / 1e9;
                 }
                 luceneSeconds[r] = peer.buildSeconds();
-                log.printf(Locale.ROOT, "lucene  build %d/%d: %.1f s, %.0f vectors/s (load %.2f)%n", r + 1,
-                        buildRepeats, luceneSeconds[r], data.size() / luceneSeconds[r], Machine.loadAverage());
+                log.printf(Locale.ROOT, "lucene  build %d/%d: %.1f s (%.1f CPU s), %.0f vectors/s, %.0f per CPU s (load %.2f)%n",
+                        r + 1, buildRepeats, luceneSeconds[r], luceneCpu[r], data.size() / luceneSeconds[r],
+                        data.size() / luceneCpu[r], Machine.loadAverage());
             }
         }
         VectorSpace space = index.space(CollectionConfig.UNNAMED);
@@ -284,11 +292,11 @@ public final class IndexComparison implements Callable<Integer> {
             throw new IllegalStateException("the index has no complete graph after the build: " + stats);
         }
         List<Build> builds = new ArrayList<>();
-        builds.add(new Build("sextant", sextantSeconds, data.size() / Samples.median(sextantSeconds),
-                Machine.loadAverage()));
+        builds.add(new Build("sextant", sextantSeconds, data.size() / Samples.median(sextantSeconds), sextantCpu,
+                data.size() / Samples.median(sextantCpu), Machine.loadAverage()));
         if (lucene) {
-            builds.add(new Build("lucene", luceneSeconds, data.size() / Samples.median(luceneSeconds),
-                    Machine.loadAverage()));
+            builds.add(new Build("lucene", luceneSeconds, data.size() / Samples.median(luceneSeconds), luceneCpu,
+                    data.size() / Samples.median(luceneCpu), Machine.loadAverage()));
         }
 
         // nearest sweep
@@ -324,12 +332,13 @@ public final class IndexComparison implements Callable<Integer> {
             }
             SweepPoint s = sweepPoint("sextant", ef, sextantPasses, data, truth);
             sweep.add(s);
-            String line = String.format(Locale.ROOT, "ef %4d  sextant recall %.4f %8.0f QPS", ef, s.recall(),
-                    s.medianQps());
+            String line = String.format(Locale.ROOT, "ef %4d  sextant recall %.4f %8.0f QPS/CPU s (%6.0f wall)", ef,
+                    s.recall(), s.medianCpuQps(), s.medianQps());
             if (lucene) {
                 SweepPoint l = sweepPoint("lucene", ef, lucenePasses, data, truth);
                 sweep.add(l);
-                line += String.format(Locale.ROOT, "   lucene recall %.4f %8.0f QPS", l.recall(), l.medianQps());
+                line += String.format(Locale.ROOT, "   lucene recall %.4f %8.0f QPS/CPU s (%6.0f wall)", l.recall(),
+                        l.medianCpuQps(), l.medianQps());
             }
             if (ef == defaultEf) {
                 latencyAtDefault.put("Sextant index, ef " + ef, sextantPasses.get(sextantPasses.size() - 1).latenciesMs);
@@ -352,8 +361,8 @@ public final class IndexComparison implements Callable<Integer> {
         SweepPoint bf = sweepPoint("brute-force", 0, brutePasses, data, truth);
         sweep.add(bf);
         latencyAtDefault.put("brute force (exact)", brutePasses.get(brutePasses.size() - 1).latenciesMs);
-        log.printf(Locale.ROOT, "brute force  recall %.4f %8.1f QPS (%d queries)   (load %.2f)%n", bf.recall(),
-                bf.medianQps(), bq, Machine.loadAverage());
+        log.printf(Locale.ROOT, "brute force  recall %.4f %8.1f QPS/CPU s (%.1f wall; %d queries)   (load %.2f)%n",
+                bf.recall(), bf.medianCpuQps(), bf.medianQps(), bq, Machine.loadAverage());
 
         // query kinds at the default ef
         List<KindResult> kinds;
@@ -399,22 +408,35 @@ public final class IndexComparison implements Callable<Integer> {
     }
 
     /** One timed pass: each query's result and latency. */
-    record Pass(int[][] results, double[] latenciesMs, double seconds) {
+    record Pass(int[][] results, double[] latenciesMs, double seconds, double cpuSeconds) {
         double qps() {
             return results.length / seconds;
         }
+
+        double cpuQps() {
+            return results.length / cpuSeconds;
+        }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU time of the calling thread, ns (user + system). */
+    static long cpuNanos() {
+        return THREADS.getCurrentThreadCpuTime();
     }
 
     private static Pass pass(NearestMethod method, float[][] queries, int ef) {
         int[][] results = new int[queries.length][];
         double[] latencies = new double[queries.length];
+        long cpu = cpuNanos();
         long begin = System.nanoTime();
         for (int i = 0; i < queries.length; i++) {
             long t = System.nanoTime();
             results[i] = method.search(queries[i], ef);
             latencies[i] = (System.nanoTime() - t) / 1e6;
         }
-        return new Pass(results, latencies, (System.nanoTime() - begin) / 1e9);
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        return new Pass(results, latencies, seconds, (cpuNanos() - cpu) / 1e9);
     }
 
     private static SweepPoint sweepPoint(String method, int ef, List<Pass> passes, Dataset data, int[][] truth) {
@@ -433,9 +455,11 @@ public final class IndexComparison implements Callable<Integer> {
             }
         }
         double[] qps = passes.stream().mapToDouble(Pass::qps).toArray();
+        double[] cpuQps = passes.stream().mapToDouble(Pass::cpuQps).toArray();
         double[] latencies = passes.stream().flatMapToDouble(p -> Arrays.stream(p.latenciesMs)).toArray();
-        return new SweepPoint(method, ef, correct / (double) wanted, qps, Samples.median(qps),
-                Samples.percentile(latencies, 50), Samples.percentile(latencies, 99), Machine.loadAverage());
+        return new SweepPoint(method, ef, correct / (double) wanted, qps, Samples.median(qps), cpuQps,
+                Samples.median(cpuQps), Samples.percentile(latencies, 50), Samples.percentile(latencies, 99),
+                Machine.loadAverage());
     }
 
     // ---- query kinds ------------------------------------------------------------------------------------
@@ -471,12 +495,13 @@ public final class IndexComparison implements Callable<Integer> {
             }
             KindResult s = kindResult(kind, "sextant", sextantPasses, requests, truths, index);
             out.add(s);
-            String line = String.format(Locale.ROOT, "%-30s sextant recall %.4f %7.1f QPS p50 %6.2f ms p99 %6.2f ms",
-                    kind.label, s.recall(), s.medianQps(), s.p50Ms(), s.p99Ms());
+            String line = String.format(Locale.ROOT,
+                    "%-30s sextant recall %.4f %7.1f QPS/CPU s (%7.1f wall) p50 %6.2f ms p99 %6.2f ms", kind.label,
+                    s.recall(), s.medianCpuQps(), s.medianQps(), s.p50Ms(), s.p99Ms());
             if (recipe != null) {
                 KindResult l = kindResult(kind, "lucene", lucenePasses, requests, truths, index);
                 out.add(l);
-                line += String.format(Locale.ROOT, " | lucene recall %.4f %7.1f QPS", l.recall(), l.medianQps());
+                line += String.format(Locale.ROOT, " | lucene recall %.4f %7.1f QPS/CPU s", l.recall(), l.medianCpuQps());
             }
             log.printf(Locale.ROOT, "%s (load %.2f)%n", line, Machine.loadAverage());
         }
@@ -494,22 +519,28 @@ public final class IndexComparison implements Callable<Integer> {
         List<ScoredPoint> answer(ResolvedQuery q);
     }
 
-    record KindPass(List<List<ScoredPoint>> results, double[] latenciesMs, double seconds) {
+    record KindPass(List<List<ScoredPoint>> results, double[] latenciesMs, double seconds, double cpuSeconds) {
         double qps() {
             return results.size() / seconds;
+        }
+
+        double cpuQps() {
+            return results.size() / cpuSeconds;
         }
     }
 
     private static KindPass kindPass(KindMethod method, List<ResolvedQuery> requests) {
         List<List<ScoredPoint>> results = new ArrayList<>(requests.size());
         double[] latencies = new double[requests.size()];
+        long cpu = cpuNanos();
         long begin = System.nanoTime();
         for (int i = 0; i < requests.size(); i++) {
             long t = System.nanoTime();
             results.add(method.answer(requests.get(i)));
             latencies[i] = (System.nanoTime() - t) / 1e6;
         }
-        return new KindPass(results, latencies, (System.nanoTime() - begin) / 1e9);
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        return new KindPass(results, latencies, seconds, (cpuNanos() - cpu) / 1e9);
     }
 
     private static KindResult kindResult(QueryKind kind, String method, List<KindPass> passes,
@@ -533,9 +564,11 @@ public final class IndexComparison implements Callable<Integer> {
             }
         }
         double[] qps = passes.stream().mapToDouble(KindPass::qps).toArray();
+        double[] cpuQps = passes.stream().mapToDouble(KindPass::cpuQps).toArray();
         double[] latencies = passes.stream().flatMapToDouble(p -> Arrays.stream(p.latenciesMs)).toArray();
         return new KindResult(kind.id(), method, wanted == 0 ? 1.0 : correct / (double) wanted, qps,
-                Samples.median(qps), Samples.percentile(latencies, 50), Samples.percentile(latencies, 99));
+                Samples.median(qps), Samples.median(cpuQps), Samples.percentile(latencies, 50),
+                Samples.percentile(latencies, 99));
     }
 
     /**
@@ -603,7 +636,7 @@ public final class IndexComparison implements Callable<Integer> {
 
     private Ratios ratios(List<Build> builds, List<SweepPoint> sweep, int defaultEf) {
         double buildRatio = builds.size() < 2 ? Double.NaN
-                : builds.get(0).vectorsPerSecond() / builds.get(1).vectorsPerSecond();
+                : builds.get(0).vectorsPerCpuSecond() / builds.get(1).vectorsPerCpuSecond();
         Map<String, double[]> atRecall = new LinkedHashMap<>();
         for (double level : RECALL_LEVELS) {
             double s = qpsAtRecall(sweep, "sextant", level);
@@ -611,11 +644,11 @@ public final class IndexComparison implements Callable<Integer> {
             atRecall.put(String.format(Locale.ROOT, "%.3f", level), new double[] {s, l, s / l,
                 firstPointReaches(sweep, "sextant", level) ? 1 : 0, firstPointReaches(sweep, "lucene", level) ? 1 : 0});
         }
-        double bruteQps = find(sweep, "brute-force", 0).medianQps();
+        double bruteQps = find(sweep, "brute-force", 0).medianCpuQps();
         SweepPoint sDefault = find(sweep, "sextant", defaultEf);
         SweepPoint lDefault = lucene ? find(sweep, "lucene", defaultEf) : null;
-        return new Ratios(buildRatio, atRecall, defaultEf, sDefault.medianQps() / bruteQps,
-                lDefault == null ? Double.NaN : lDefault.medianQps() / bruteQps);
+        return new Ratios(buildRatio, atRecall, defaultEf, sDefault.medianCpuQps() / bruteQps,
+                lDefault == null ? Double.NaN : lDefault.medianCpuQps() / bruteQps);
     }
 
     private static SweepPoint find(List<SweepPoint> sweep, String method, int ef) {
@@ -629,7 +662,7 @@ public final class IndexComparison implements Callable<Integer> {
     }
 
     /**
-     * The QPS at which a method reaches {@code level} recall: walking its sweep in ef order, the first point at or
+     * The queries per CPU second at which a method reaches {@code level} recall: walking its sweep in ef order, the first point at or
      * above the level, interpolated linearly (in recall) with the point before it; NaN if never reached.
      */
     static double qpsAtRecall(List<SweepPoint> sweep, String method, double level) {
@@ -639,10 +672,10 @@ public final class IndexComparison implements Callable<Integer> {
         for (SweepPoint p : points) {
             if (p.recall() >= level) {
                 if (previous == null || previous.recall() >= p.recall()) {
-                    return p.medianQps();
+                    return p.medianCpuQps();
                 }
                 double f = (level - previous.recall()) / (p.recall() - previous.recall());
-                return previous.medianQps() + f * (p.medianQps() - previous.medianQps());
+                return previous.medianCpuQps() + f * (p.medianCpuQps() - previous.medianCpuQps());
             }
             previous = p;
         }
@@ -651,25 +684,30 @@ public final class IndexComparison implements Callable<Integer> {
 
     private void writeCsv(Path dir, String prefix, DatasetReport r, Map<String, double[]> latencies)
             throws IOException {
-        StringBuilder b = new StringBuilder("dataset,label,method,repeat,seconds,vectors_per_second,load_average\n");
+        StringBuilder b = new StringBuilder(
+                "dataset,label,method,repeat,seconds,vectors_per_second,cpu_seconds,vectors_per_cpu_second,load_average\n");
         for (Build build : r.builds()) {
             for (int i = 0; i < build.seconds().length; i++) {
-                b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.3f,%.1f,%.2f%n", r.dataset(), label, build.method(),
-                        i + 1, build.seconds()[i], r.size() / build.seconds()[i], build.loadAverage()));
+                b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.3f,%.1f,%.3f,%.1f,%.2f%n", r.dataset(), label,
+                        build.method(), i + 1, build.seconds()[i], r.size() / build.seconds()[i], build.cpuSeconds()[i],
+                        r.size() / build.cpuSeconds()[i], build.loadAverage()));
             }
         }
         Files.writeString(dir.resolve(prefix + "-build.csv"), b);
-        b = new StringBuilder("dataset,label,method,ef,recall_at_10,median_qps,p50_ms,p99_ms,qps_per_pass,load_average\n");
+        b = new StringBuilder("dataset,label,method,ef,recall_at_10,median_qps_per_cpu_second,median_qps_wall,p50_ms,"
+                + "p99_ms,qps_per_cpu_second_per_pass,qps_wall_per_pass,load_average\n");
         for (SweepPoint p : r.sweep()) {
-            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.1f,%.4f,%.4f,%s,%.2f%n", r.dataset(), label,
-                    p.method(), p.ef(), p.recall(), p.medianQps(), p.p50Ms(), p.p99Ms(), joined(p.qps()),
-                    p.loadAverage()));
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%d,%.4f,%.1f,%.1f,%.4f,%.4f,%s,%s,%.2f%n", r.dataset(), label,
+                    p.method(), p.ef(), p.recall(), p.medianCpuQps(), p.medianQps(), p.p50Ms(), p.p99Ms(),
+                    joined(p.cpuQps()), joined(p.qps()), p.loadAverage()));
         }
         Files.writeString(dir.resolve(prefix + "-nearest.csv"), b);
-        b = new StringBuilder("dataset,label,kind,method,recall_at_10,median_qps,p50_ms,p99_ms,qps_per_pass\n");
+        b = new StringBuilder("dataset,label,kind,method,recall_at_10,median_qps_per_cpu_second,median_qps_wall,p50_ms,"
+                + "p99_ms,qps_wall_per_pass\n");
         for (KindResult k : r.kinds()) {
-            b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%.1f,%.4f,%.4f,%s%n", r.dataset(), label, k.kind(),
-                    k.method(), k.recall(), k.medianQps(), k.p50Ms(), k.p99Ms(), joined(k.qps())));
+            b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%.4f,%.1f,%.1f,%.4f,%.4f,%s%n", r.dataset(), label,
+                    k.kind(), k.method(), k.recall(), k.medianCpuQps(), k.medianQps(), k.p50Ms(), k.p99Ms(),
+                    joined(k.qps())));
         }
         Files.writeString(dir.resolve(prefix + "-kinds.csv"), b);
         StringBuilder lb = new StringBuilder("dataset,label,method,latency_ms\n");
@@ -706,7 +744,7 @@ public final class IndexComparison implements Callable<Integer> {
                 default -> "brute force (exact)";
             };
             curves.add(new Plots.Curve(name, points.stream().mapToDouble(SweepPoint::recall).toArray(),
-                    points.stream().mapToDouble(SweepPoint::medianQps).toArray()));
+                    points.stream().mapToDouble(SweepPoint::medianCpuQps).toArray()));
         }
         String what = String.format(Locale.ROOT, "%s, %,d x %d, Java %d", data.name(), data.size(), data.dimension(),
                 Runtime.version().feature());
@@ -718,13 +756,13 @@ public final class IndexComparison implements Callable<Integer> {
 
     private void printTables(Dataset data, DatasetReport r) {
         log.printf(Locale.ROOT, "%n### %s, %s%n%n", data, label);
-        log.println("| index | build, vectors/s (median) | builds, s |");
+        log.println("| index | build, vectors per CPU second (median) | builds, CPU s |");
         log.println("|---|---|---|");
         for (Build b : r.builds()) {
-            log.printf(Locale.ROOT, "| %s | %,.0f | %s |%n", b.method(), b.vectorsPerSecond(), joined(b.seconds()));
+            log.printf(Locale.ROOT, "| %s | %,.0f | %s |%n", b.method(), b.vectorsPerCpuSecond(), joined(b.cpuSeconds()));
         }
         log.println();
-        log.println("| ef | Sextant recall@10 | Sextant QPS | Sextant p50 / p99 ms | Lucene recall@10 | Lucene QPS | Lucene p50 / p99 ms |");
+        log.println("| ef | Sextant recall@10 | Sextant QPS/CPU s | Sextant p50 / p99 ms | Lucene recall@10 | Lucene QPS/CPU s | Lucene p50 / p99 ms |");
         log.println("|---|---|---|---|---|---|---|");
         for (SweepPoint s : r.sweep()) {
             if (!s.method().equals("sextant")) {
@@ -733,14 +771,14 @@ public final class IndexComparison implements Callable<Integer> {
             SweepPoint l = r.sweep().stream().filter(p -> p.method().equals("lucene") && p.ef() == s.ef()).findFirst()
                     .orElse(null);
             log.printf(Locale.ROOT, "| %d | %.4f | %,.0f | %.3f / %.3f | %s | %s | %s |%n", s.ef(), s.recall(),
-                    s.medianQps(), s.p50Ms(), s.p99Ms(), l == null ? "–" : String.format(Locale.ROOT, "%.4f", l.recall()),
-                    l == null ? "–" : String.format(Locale.ROOT, "%,.0f", l.medianQps()),
+                    s.medianCpuQps(), s.p50Ms(), s.p99Ms(), l == null ? "–" : String.format(Locale.ROOT, "%.4f", l.recall()),
+                    l == null ? "–" : String.format(Locale.ROOT, "%,.0f", l.medianCpuQps()),
                     l == null ? "–" : String.format(Locale.ROOT, "%.3f / %.3f", l.p50Ms(), l.p99Ms()));
         }
         SweepPoint bf = find(r.sweep(), "brute-force", 0);
-        log.printf(Locale.ROOT, "| brute force | %.4f | %,.1f | %.3f / %.3f | | | |%n%n", bf.recall(), bf.medianQps(),
+        log.printf(Locale.ROOT, "| brute force | %.4f | %,.1f | %.3f / %.3f | | | |%n%n", bf.recall(), bf.medianCpuQps(),
                 bf.p50Ms(), bf.p99Ms());
-        log.println("| kind | Sextant recall@10 | Sextant QPS | Sextant p50 / p99 ms | Lucene recipe recall@10 | Lucene QPS | Lucene p50 / p99 ms |");
+        log.println("| kind | Sextant recall@10 | Sextant QPS/CPU s | Sextant p50 / p99 ms | Lucene recipe recall@10 | Lucene QPS/CPU s | Lucene p50 / p99 ms |");
         log.println("|---|---|---|---|---|---|---|");
         for (QueryKind kind : QueryKind.values()) {
             KindResult s = r.kinds().stream().filter(k -> k.kind().equals(kind.id()) && k.method().equals("sextant"))
@@ -748,9 +786,9 @@ public final class IndexComparison implements Callable<Integer> {
             KindResult l = r.kinds().stream().filter(k -> k.kind().equals(kind.id()) && k.method().equals("lucene"))
                     .findFirst().orElse(null);
             log.printf(Locale.ROOT, "| %s | %.4f | %,.1f | %.2f / %.2f | %s | %s | %s |%n", kind.label, s.recall(),
-                    s.medianQps(), s.p50Ms(), s.p99Ms(),
+                    s.medianCpuQps(), s.p50Ms(), s.p99Ms(),
                     l == null ? "–" : String.format(Locale.ROOT, "%.4f", l.recall()),
-                    l == null ? "–" : String.format(Locale.ROOT, "%,.1f", l.medianQps()),
+                    l == null ? "–" : String.format(Locale.ROOT, "%,.1f", l.medianCpuQps()),
                     l == null ? "–" : String.format(Locale.ROOT, "%.2f / %.2f", l.p50Ms(), l.p99Ms()));
         }
         Ratios ratios = r.ratios();

@@ -32,7 +32,7 @@ public final class Plots {
      */
     public static void recallVsQps(Path png, String title, List<Curve> curves) throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
-                .xAxisTitle("recall@10").yAxisTitle("queries/s, 1 thread (log)").build();
+                .xAxisTitle("recall@10").yAxisTitle("queries per CPU second, 1 thread (log)").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(LegendPosition.InsideSW);
         chart.getStyler().setMarkerSize(7);

@@ -44,6 +44,6 @@ class SamplesTest {
     }
 
     private static SweepPoint point(String method, int ef, double recall, double qps) {
-        return new SweepPoint(method, ef, recall, new double[] {qps}, qps, 0, 0, 0);
+        return new SweepPoint(method, ef, recall, new double[] {qps}, qps, new double[] {qps}, qps, 0, 0, 0);
     }
 }
