@@ -163,7 +163,15 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Requests per second beside the writes (default: ${DEFAULT-VALUE}).")
     double freshnessRequestRate;
 
-    @Option(names = "--probe-ms", defaultValue = "25",
+    @Option(names = "--track-every", defaultValue = "10",
+            description = "Freshness: the first point of every N-th upsert is tracked for visibility (default: ${DEFAULT-VALUE}).")
+    int trackEvery;
+
+    @Option(names = "--skip-queries", description = "Only ingest and freshness per dataset (no recall, latency,"
+            + " throughput or in-process phases).")
+    boolean skipQueries;
+
+    @Option(names = "--probe-ms", defaultValue = "50",
             description = "Milliseconds between two visibility probes (default: ${DEFAULT-VALUE}).")
     double probeMillis;
 
@@ -327,7 +335,47 @@ public final class EndToEndBench implements Callable<Integer> {
             bodiesByKind.put(kind, kind.bodies(data, bodies, seed));
         }
         warmUp(driver, bodiesByKind);
+        InProcess.Build build = new InProcess.Build(0, Double.NaN);
+        List<E2eReport.KindReport> kindReports = new ArrayList<>();
+        if (!skipQueries) {
+            build = queryPhases(data, kindList, options, timeout, fixedRateLatencies, driver, bodiesByKind, loaded,
+                    kindReports);
+        }
 
+        List<E2eReport.FreshnessReport> freshList = new ArrayList<>();
+        for (int r = 0; freshnessSeconds > 0 && r < ingestRates.size(); r++) {
+            double ingestRate = ingestRates.get(r);
+            say("[%s] freshness: %,.0f points/s in upserts of %d for %.0f s, %.0f requests/s beside ...", data.name(),
+                    ingestRate, freshnessBatch, freshnessSeconds, freshnessRequestRate);
+            List<RequestKind> mixKinds = new ArrayList<>();
+            List<ObjectNode> mixBodies = new ArrayList<>();
+            mix(bodiesByKind, mixKinds, mixBodies, false);
+            Recording freshJfr = r == 0 ? startJfr() : null;
+            Freshness.Result f = new Freshness(client, collection, timeout).run(data, 10_000_000L * (r + 1), ingestRate,
+                    freshnessBatch, freshnessRequestRate, mixKinds, mixBodies,
+                    Duration.ofMillis((long) (freshnessSeconds * 1000)), Duration.ofMillis((long) probeMillis), trackEvery);
+            stopJfr(freshJfr, data.name() + "-freshness.jfr");
+            E2eReport.FreshnessReport fresh = new E2eReport.FreshnessReport(f.points(), f.points() / f.seconds(),
+                    f.points() / f.ackSeconds(), freshnessRequestRate,
+                    f.ack().summary(), f.visible().summary(), f.neverVisible(), f.requests().summary(),
+                    f.probes().summary());
+            freshList.add(fresh);
+            say("[%s] freshness: %,.0f points/s acknowledged; acknowledged p50 %.0f ms p99 %.0f ms; visible p50 %.0f ms"
+                            + " p99 %.0f ms (%d never); requests p50 %.0f ms p99 %.0f ms", data.name(),
+                    fresh.acknowledgedPointsPerSecond(), fresh.ack().p50Ms(), fresh.ack().p99Ms(),
+                    fresh.visible().p50Ms(), fresh.visible().p99Ms(), fresh.neverVisible(), fresh.requests().p50Ms(),
+                    fresh.requests().p99Ms());
+        }
+        return new E2eReport.DatasetReport(data.name(), data.toString(), data.size(), data.dimension(),
+                loaded.pointsPerSecond(), loaded.seconds(), loaded.ackLatency(), build.pointsPerSecond(),
+                build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond(), kindReports, freshList);
+    }
+
+    /** Recall, fixed-rate latency, closed-loop throughput and the in-process index, per kind; returns the build. */
+    private InProcess.Build queryPhases(Dataset data, List<RequestKind> kindList, IndexOptions options, Duration timeout,
+            Map<RequestKind, Latency> fixedRateLatencies, LoadDriver driver,
+            Map<RequestKind, List<ObjectNode>> bodiesByKind, Ingest.Result loaded,
+            List<E2eReport.KindReport> kindReports) throws Exception {
         Map<RequestKind, Double> recall = new LinkedHashMap<>();
         for (RequestKind kind : kindList) {
             recall.put(kind, recall(driver, kind, bodiesByKind.get(kind), timeout));
@@ -362,7 +410,6 @@ public final class EndToEndBench implements Callable<Integer> {
         InProcess.Build build = local.build(data);
         say("[%s] in process: build %,.0f points/s (%.1f s); ingest / build = %.2f", data.name(),
                 build.pointsPerSecond(), build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond());
-        List<E2eReport.KindReport> kindReports = new ArrayList<>();
         for (RequestKind kind : kindList) {
             InProcess.Queries q = local.run(kind, bodiesByKind.get(kind), recallRequests, Duration.ofSeconds(1),
                     Duration.ofMillis((long) (inProcessSeconds * 1000)));
@@ -374,35 +421,7 @@ public final class EndToEndBench implements Callable<Integer> {
                     fixedRateLatencies.get(kind).summary(), t.requestsPerSecond(), t.latency().summary(), q.recall(),
                     q.requestsPerSecond(), q.latency().summary(), ratio));
         }
-        local = null; // the in-process index is garbage from here on
-
-        List<E2eReport.FreshnessReport> freshList = new ArrayList<>();
-        for (int r = 0; freshnessSeconds > 0 && r < ingestRates.size(); r++) {
-            double ingestRate = ingestRates.get(r);
-            say("[%s] freshness: %,.0f points/s in upserts of %d for %.0f s, %.0f requests/s beside ...", data.name(),
-                    ingestRate, freshnessBatch, freshnessSeconds, freshnessRequestRate);
-            List<RequestKind> mixKinds = new ArrayList<>();
-            List<ObjectNode> mixBodies = new ArrayList<>();
-            mix(bodiesByKind, mixKinds, mixBodies, false);
-            Recording freshJfr = r == 0 ? startJfr() : null;
-            Freshness.Result f = new Freshness(client, collection, timeout).run(data, 10_000_000L * (r + 1), ingestRate,
-                    freshnessBatch, freshnessRequestRate, mixKinds, mixBodies,
-                    Duration.ofMillis((long) (freshnessSeconds * 1000)), Duration.ofMillis((long) probeMillis));
-            stopJfr(freshJfr, data.name() + "-freshness.jfr");
-            E2eReport.FreshnessReport fresh = new E2eReport.FreshnessReport(f.points(), f.points() / f.seconds(),
-                    f.points() / f.ackSeconds(), freshnessRequestRate,
-                    f.ack().summary(), f.visible().summary(), f.neverVisible(), f.requests().summary(),
-                    f.probes().summary());
-            freshList.add(fresh);
-            say("[%s] freshness: %,.0f points/s acknowledged; acknowledged p50 %.0f ms p99 %.0f ms; visible p50 %.0f ms"
-                            + " p99 %.0f ms (%d never); requests p50 %.0f ms p99 %.0f ms", data.name(),
-                    fresh.acknowledgedPointsPerSecond(), fresh.ack().p50Ms(), fresh.ack().p99Ms(),
-                    fresh.visible().p50Ms(), fresh.visible().p99Ms(), fresh.neverVisible(), fresh.requests().p50Ms(),
-                    fresh.requests().p99Ms());
-        }
-        return new E2eReport.DatasetReport(data.name(), data.toString(), data.size(), data.dimension(),
-                loaded.pointsPerSecond(), loaded.seconds(), loaded.ackLatency(), build.pointsPerSecond(),
-                build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond(), kindReports, freshList);
+        return build; // the in-process index is garbage from here on
     }
 
     /** A few seconds of every kind, so that the JIT and the job's caches are warm before anything is timed. */
