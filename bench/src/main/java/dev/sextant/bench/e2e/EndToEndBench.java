@@ -167,9 +167,10 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Freshness: the first point of every N-th upsert is tracked for visibility (default: ${DEFAULT-VALUE}).")
     int trackEvery;
 
-    @Option(names = "--skip-queries", description = "Only ingest and freshness per dataset (no recall, latency,"
-            + " throughput or in-process phases).")
-    boolean skipQueries;
+    @Option(names = "--queries-on", split = ",", paramLabel = "DATASET",
+            description = "Datasets whose query phases (recall, latency, throughput, in process) run; the others get"
+                    + " ingest and freshness only (default: every dataset). 'none' for none.")
+    List<String> queriesOn;
 
     @Option(names = "--probe-ms", defaultValue = "50",
             description = "Milliseconds between two visibility probes (default: ${DEFAULT-VALUE}).")
@@ -337,7 +338,7 @@ public final class EndToEndBench implements Callable<Integer> {
         warmUp(driver, bodiesByKind);
         InProcess.Build build = new InProcess.Build(0, Double.NaN);
         List<E2eReport.KindReport> kindReports = new ArrayList<>();
-        if (!skipQueries) {
+        if (queriesOn == null || queriesOn.contains(data.name())) {
             build = queryPhases(data, kindList, options, timeout, fixedRateLatencies, driver, bodiesByKind, loaded,
                     kindReports);
         }
