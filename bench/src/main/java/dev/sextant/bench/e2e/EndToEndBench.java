@@ -163,7 +163,7 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Requests per second beside the writes (default: ${DEFAULT-VALUE}).")
     double freshnessRequestRate;
 
-    @Option(names = "--track-every", defaultValue = "10",
+    @Option(names = "--track-every", defaultValue = "20",
             description = "Freshness: the first point of every N-th upsert is tracked for visibility (default: ${DEFAULT-VALUE}).")
     int trackEvery;
 

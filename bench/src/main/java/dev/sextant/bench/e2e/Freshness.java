@@ -24,20 +24,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li><b>produce → acknowledged</b>: from an upsert's send to its acknowledgment, every upsert.</li>
- *   <li><b>produce → visible</b>: the first point of every {@code trackEvery}-th upsert is tracked; a probe request
- *       (no query, a {@code has_id} filter naming the tracked points not seen yet, at most {@link #PROBE_IDS}) is sent
- *       every {@code probeInterval}, and a point's lag is from its upsert's send to the arrival of the first probe
- *       answer that contains it. That is an upper bound: it includes the probe's own round trip and up to one probe
- *       interval. A probe without a query visits every point of every partition (it lists the points that pass the
- *       filter), so probes are kept few and small: sent for every point, 40 times a second, with hundreds of ids, they
- *       took 45 % of the job's CPU in a first version and were what they measured.</li>
+ *   <li><b>produce → visible</b>: the first point of every {@code trackEvery}-th upsert is tracked; a probe, a
+ *       {@code query_batch} with one nearest search (limit 1) for the vector of each of the oldest
+ *       {@link #PROBE_IDS} tracked points not seen yet, is sent every {@code probeInterval} (never two at once), and
+ *       a point is visible when it is the top result of its search (its own vector scores 1.0; the noise makes it
+ *       unique). Its lag is from its upsert's send to the arrival of that answer: an upper bound, including the
+ *       probe's round trip and up to one probe interval. A first version probed with a {@code has_id} filter and
+ *       no query; such a request visits every point of every partition, and the probes took more than half of the
+ *       partitions' time: they were what they measured.</li>
  * </ul>
  * New points are the dataset's vectors with small seeded noise (σ 0.01 per component, renormalised) under fresh ids
  * from {@code idBase}, so the collection grows by rate × duration points.
  */
 public final class Freshness {
-    /** Most ids one probe asks for (the oldest unseen ones). */
-    static final int PROBE_IDS = 20;
+    /** Most tracked points one probe looks for (the oldest unseen ones). */
+    static final int PROBE_IDS = 4;
 
     /**
      * @param points points written
@@ -79,7 +80,7 @@ public final class Freshness {
         Latency requests = new Latency();
         Latency probes = new Latency();
         // tracked point id → send time of its upsert; removed once seen by a probe
-        ConcurrentSkipListMap<Long, Long> unseen = new ConcurrentSkipListMap<>();
+        ConcurrentSkipListMap<Long, Tracked> unseen = new ConcurrentSkipListMap<>();
         Map<CompletableFuture<Reply>, Long> acksOutstanding = new ConcurrentHashMap<>();
         AtomicLong points = new AtomicLong();
         AtomicLong lastAck = new AtomicLong();
@@ -116,15 +117,17 @@ public final class Freshness {
             LoadDriver.parkUntil(due);
             List<ObjectNode> batchPoints = new ArrayList<>(batch);
             long first = nextId;
+            float[] firstVector = null;
             for (int j = 0; j < batch; j++) {
                 int source = (int) (nextId % data.size());
-                batchPoints.add(Ingest.point(nextId++, perturb(data.vectors()[source], random),
-                        data.payloads()[source]));
+                float[] v = perturb(data.vectors()[source], random);
+                firstVector = j == 0 ? v : firstVector;
+                batchPoints.add(Ingest.point(nextId++, v, data.payloads()[source]));
             }
             ObjectNode op = Messages.upsert(collection, batchPoints);
             long sent = System.nanoTime();
             if (i % trackEvery == 0) {
-                unseen.put(first, sent);
+                unseen.put(first, new Tracked(sent, firstVector));
             }
             CompletableFuture<Reply> f = client.submitOp(op);
             acksOutstanding.put(f, sent);
@@ -155,32 +158,47 @@ public final class Freshness {
 
     private volatile boolean volatileStop;
 
-    /** Sends a probe every interval for the tracked points not seen yet, until stopped. */
-    private void probe(ConcurrentSkipListMap<Long, Long> unseen, Latency visible, Latency probes, Duration interval) {
+    /** A tracked point: when its upsert was sent, and its vector (the probe's query). */
+    private record Tracked(long sentNanos, float[] vector) {}
+
+    /**
+     * Sends a probe every interval for the oldest tracked points not seen yet, until stopped; never more than one
+     * probe outstanding, so that probing cannot pile up on a job that is behind.
+     */
+    private void probe(ConcurrentSkipListMap<Long, Tracked> unseen, Latency visible, Latency probes, Duration interval) {
         long next = System.nanoTime();
+        java.util.concurrent.atomic.AtomicBoolean outstanding = new java.util.concurrent.atomic.AtomicBoolean();
         while (!volatileStop) {
             next += interval.toNanos();
-            if (!unseen.isEmpty()) {
+            if (!unseen.isEmpty() && outstanding.compareAndSet(false, true)) {
+                List<Long> ids = unseen.keySet().stream().limit(PROBE_IDS).toList();
                 ObjectNode body = JsonNodeFactory.instance.objectNode();
-                ArrayNode ids = JsonNodeFactory.instance.arrayNode();
-                unseen.keySet().stream().limit(PROBE_IDS).forEach(ids::add);
-                ObjectNode hasId = JsonNodeFactory.instance.objectNode();
-                hasId.set("has_id", ids);
-                body.putObject("filter").putArray("must").add(hasId);
-                body.put("limit", ids.size());
+                ArrayNode searches = body.putArray("searches");
+                for (Long id : ids) {
+                    ObjectNode search = searches.addObject();
+                    ArrayNode v = search.putArray("query");
+                    for (float x : unseen.get(id).vector()) {
+                        v.add(x);
+                    }
+                    search.put("limit", 1);
+                }
                 long sent = System.nanoTime();
-                client.submitRequest(driver.request("query", body)).whenComplete((reply, error) -> {
+                client.submitRequest(driver.request("query_batch", body)).whenComplete((reply, error) -> {
                     long now = System.nanoTime();
+                    outstanding.set(false);
                     if (error != null || !reply.ok()) {
                         probes.error();
                         return;
                     }
                     probes.record(now - sent);
-                    JsonNode found = reply.body().path("result").path("points");
-                    for (JsonNode p : found) {
-                        Long producedAt = unseen.remove(p.get("id").asLong());
-                        if (producedAt != null) {
-                            visible.record(now - producedAt);
+                    JsonNode results = reply.body().path("result");
+                    for (int i = 0; i < ids.size() && i < results.size(); i++) {
+                        JsonNode top = results.get(i).path("points").path(0);
+                        if (top.path("id").asLong(-1) == ids.get(i)) {
+                            Tracked t = unseen.remove(ids.get(i));
+                            if (t != null) {
+                                visible.record(now - t.sentNanos());
+                            }
                         }
                     }
                 });
