@@ -150,6 +150,9 @@ class RescaleITCase {
         for (int i = 0; i < 20; i++) {
             Point p = REFERENCE.point(ids.get(i * ids.size() / 20));
             ObjectNode body = Json.MAPPER.createObjectNode().put("using", "image").put("limit", 1);
+            // a wide beam: at the default ef 100 one fresh-clone run missed a point (top hit 0.80), an ANN miss this
+            // test is not about (recall is measured by QueryRecallTest and the benchmarks)
+            body.putObject("params").put("hnsw_ef", 256);
             body.set("query", dev.sextant.index.Points.vectorJson(p.vectors().get("image")));
             JsonNode r = job.query(phase + "-self-" + i, CATALOGUE.collection(), body.toString());
             assertEquals(200, r.path("code").asInt(), r.toString());
