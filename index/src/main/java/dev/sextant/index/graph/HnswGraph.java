@@ -5,6 +5,8 @@ import dev.sextant.index.IndexOptions;
 import io.github.jbellis.jvector.disk.ByteBufferReader;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.ImmutableGraphIndex.NodeAtLevel;
+import io.github.jbellis.jvector.graph.NodesIterator;
 import io.github.jbellis.jvector.graph.OnHeapGraphIndex;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.diversity.VamanaDiversityProvider;
@@ -95,7 +97,13 @@ public final class HnswGraph {
                 clamped++;
             }
         }
+        NodeAtLevel entry = graph.entryNode();
+        boolean noLiveEntry = entry != null && graph.getDeletedNodes().get(entry.node);
         builder.addGraphNode(ordinal, vectors.getVector(ordinal));
+        if (noLiveEntry) {
+            // only tombstones were left (see moveEntryToLiveNode): this node starts the live graph
+            builder.setEntryPoint(graph.getMaxLevelForNode(ordinal), ordinal);
+        }
     }
 
     /** Dot only: Φ² of the sphere the nodes are linked on (0 for other distances or while unset). */
@@ -111,10 +119,46 @@ public final class HnswGraph {
         return clamped;
     }
 
-    /** Tombstones {@code ordinal}: searches route through it but never return it. */
+    /**
+     * Tombstones {@code ordinal}: searches route through it but never return it. When it is the graph's entry
+     * node, the entry moves to a live node of the highest layer that has one.
+     */
     public void markDeleted(int ordinal) {
         builder.markNodeDeleted(ordinal);
         deleted++;
+        NodeAtLevel entry = graph.entryNode();
+        if (entry != null && entry.node == ordinal) {
+            moveEntryToLiveNode();
+        }
+    }
+
+    /**
+     * jvector's insertion searches each upper layer for live nodes only, starting from the entry node: with a
+     * tombstoned entry it finds none, descends with no entry points and links the new node to nothing, so the
+     * node is unreachable by every search until a repair (jvector moves the entry only in
+     * {@code removeDeletedNodes}). Seen in RescaleITCase: re-inserted points missing from self-searches at any
+     * beam. Picks what {@code removeDeletedNodes} would: the first live node of the highest layer holding one.
+     * Upper layers are small (about N / M^level nodes), so this is cheap; it runs once per tombstoned entry.
+     */
+    private void moveEntryToLiveNode() {
+        Bits tombstones = graph.getDeletedNodes();
+        for (int level = graph.getMaxLevel(); level >= 0; level--) {
+            NodesIterator nodes = graph.getNodes(level);
+            while (nodes.hasNext()) {
+                int node = nodes.nextInt();
+                if (!tombstones.get(node)) {
+                    builder.setEntryPoint(level, node);
+                    return;
+                }
+            }
+        }
+        // every node is a tombstone: add() makes the next live node the entry
+    }
+
+    /** The graph's entry node (where every search starts), or −1 when the graph is empty. */
+    public int entryNode() {
+        NodeAtLevel entry = graph.entryNode();
+        return entry == null ? -1 : entry.node;
     }
 
     /** Nodes in the graph, tombstones included. */

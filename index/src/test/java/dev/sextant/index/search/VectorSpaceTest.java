@@ -609,6 +609,50 @@ class VectorSpaceTest {
                 () -> VectorSpace.restore(new VectorParams(2, Distance.COSINE), SCAN, new byte[] {1, 2, 3}));
     }
 
+    /**
+     * Overwrites, deletes and re-inserts at random (seeded), with repairs left to the owner as the job does:
+     * afterwards every live point is the first result of a graph search for its own vector at the default ef.
+     * (Inserts below a tombstoned entry node used to link to nothing; RescaleITCase found it.)
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5})
+    void everyLivePointStaysReachableThroughChurn(long seed) {
+        Random rnd = new Random(seed);
+        int dim = 12;
+        IndexOptions options = options(128, 0.2).withScheduledRepair(0.5);
+        VectorSpace space = new VectorSpace(new VectorParams(dim, Distance.COSINE), options);
+        Map<PointId, float[]> live = new HashMap<>();
+        for (int i = 0; i < 600; i++) {
+            float[] v = random(rnd, dim, Distance.COSINE);
+            space.put(id(i), v);
+            live.put(id(i), v);
+        }
+        for (int step = 0; step < 3000; step++) {
+            PointId target = id(rnd.nextInt(700));
+            int action = rnd.nextInt(3);
+            if (action == 0 && live.containsKey(target)) {
+                space.remove(target);
+                live.remove(target);
+            } else {
+                float[] v = random(rnd, dim, Distance.COSINE);
+                space.put(target, v);
+                live.put(target, v);
+            }
+            if (step % 250 == 0 && space.repairDue()) {
+                space.repair();
+            }
+        }
+        assertTrue(space.stats().graph() && space.stats().tombstones() > 0, space.stats().toString());
+        List<PointId> unreachable = new ArrayList<>();
+        live.forEach((id, v) -> {
+            List<Candidate> found = space.nearest(v, 1, options.defaultEf(), ALL);
+            if (!found.get(0).id().equals(id)) {
+                unreachable.add(id);
+            }
+        });
+        assertEquals(List.of(), unreachable, "live points a self-search misses");
+    }
+
     private static IndexOptions options(int exactScanBelow, double repairFraction) {
         return IndexOptions.defaults().withExactScanBelow(exactScanBelow).withRepairFraction(repairFraction);
     }
