@@ -138,6 +138,19 @@ public final class IndexComparison implements Callable<Integer> {
     @Option(names = "--exact-scan-below", description = "override IndexOptions.exactScanBelow (tests only)")
     Integer exactScanBelow;
 
+    @Option(names = "--m", description = "override IndexOptions.m, jvector's maximum degree (default 32)")
+    Integer m;
+
+    @Option(names = "--ef-construction", description = "override IndexOptions.efConstruction (default 200)")
+    Integer efConstruction;
+
+    @Option(names = "--neighbor-overflow",
+            description = "override IndexOptions.neighborOverflow, degree headroom before pruning (default 1.2)")
+    Float neighborOverflow;
+
+    @Option(names = "--alpha", description = "override IndexOptions.alpha, Vamana's diversity factor (default 1.2)")
+    Float alpha;
+
     @Option(names = "--out", defaultValue = "bench/target/results",
             description = "CSV/JSON results go to <out>/<label> (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench/target/results");
@@ -224,8 +237,11 @@ public final class IndexComparison implements Callable<Integer> {
     }
 
     private IndexOptions options() {
-        IndexOptions o = IndexOptions.defaults();
-        return exactScanBelow == null ? o : o.withExactScanBelow(exactScanBelow);
+        IndexOptions d = IndexOptions.defaults();
+        return new IndexOptions(exactScanBelow == null ? d.exactScanBelow() : exactScanBelow, m == null ? d.m() : m,
+                efConstruction == null ? d.efConstruction() : efConstruction, d.defaultEf(),
+                neighborOverflow == null ? d.neighborOverflow() : neighborOverflow, alpha == null ? d.alpha() : alpha,
+                d.repairFraction(), d.repairCeiling());
     }
 
     // ---- one dataset ------------------------------------------------------------------------------------
