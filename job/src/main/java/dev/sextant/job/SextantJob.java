@@ -111,8 +111,8 @@ public final class SextantJob {
      * Sets the environment settings Sextant relies on, where {@code flinkConf} does not set them already:
      * RocksDB with incremental checkpoints to {@code checkpointDir} (when not null), a checkpoint every 10 s
      * retained on cancellation, a fixed-delay restart strategy (5 attempts, 10 s apart: bad input never
-     * causes a restart, so these are for infrastructure failures), a 1 ms network buffer timeout (request
-     * latency), max parallelism {@link #MAX_PARALLELISM} and no Kryo fallback
+     * causes a restart, so these are for infrastructure failures), a network buffer timeout of 0 (every record is
+     * flushed at once: request latency without flusher threads; design.md 6a), max parallelism {@link #MAX_PARALLELISM} and no Kryo fallback
      * ({@code pipeline.generic-types: false}).
      *
      * @return {@code flinkConf}, for {@code StreamExecutionEnvironment.getExecutionEnvironment(conf)} or a
@@ -132,8 +132,9 @@ public final class SextantJob {
         setIfAbsent(flinkConf, RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         setIfAbsent(flinkConf, RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(10));
         // Requests are sparse and small: waiting up to Flink's default 100 ms for a network buffer to fill costs
-        // that much per hop (measured: median 250 ms → 50 ms per request at 1 ms); bulk writes fill buffers anyway.
-        setIfAbsent(flinkConf, ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(1));
+        // that much per hop. A positive timeout runs one flusher thread per task that wakes that often even when
+        // idle (at 1 ms: a fifth of a 2-core machine); 0 flushes each record instead (design.md 6a).
+        setIfAbsent(flinkConf, ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
         setIfAbsent(flinkConf, PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
         setIfAbsent(flinkConf, PipelineOptions.GENERIC_TYPES, false);
         return flinkConf;

@@ -97,13 +97,11 @@ public final class HnswGraph {
                 clamped++;
             }
         }
-        NodeAtLevel entry = graph.entryNode();
-        boolean noLiveEntry = entry != null && graph.getDeletedNodes().get(entry.node);
-        builder.addGraphNode(ordinal, vectors.getVector(ordinal));
-        if (noLiveEntry) {
-            // only tombstones were left (see moveEntryToLiveNode): this node starts the live graph
-            builder.setEntryPoint(graph.getMaxLevelForNode(ordinal), ordinal);
+        if (entryIsTombstone()) {
+            // jvector would link the node to nothing (see moveEntryToLiveNode)
+            throw new IllegalStateException("the entry node is a tombstone: repair() before adding nodes");
         }
+        builder.addGraphNode(ordinal, vectors.getVector(ordinal));
     }
 
     /** Dot only: Φ² of the sphere the nodes are linked on (0 for other distances or while unset). */
@@ -121,7 +119,8 @@ public final class HnswGraph {
 
     /**
      * Tombstones {@code ordinal}: searches route through it but never return it. When it is the graph's entry
-     * node, the entry moves to a live node of the highest layer that has one.
+     * node, the entry moves to a live node of the top layer; when the top layer has none, the entry stays a
+     * tombstone ({@link #entryIsTombstone()}) and the owner must {@link #repair} before the next {@link #add}.
      */
     public void markDeleted(int ordinal) {
         builder.markNodeDeleted(ordinal);
@@ -133,26 +132,35 @@ public final class HnswGraph {
     }
 
     /**
+     * Whether the entry node is a tombstone: every node of the top layer is one. Then the graph must be
+     * {@link #repair}ed before nodes are added (searches and {@link #save} still work).
+     */
+    public boolean entryIsTombstone() {
+        NodeAtLevel entry = graph.entryNode();
+        return entry != null && graph.getDeletedNodes().get(entry.node);
+    }
+
+    /**
      * jvector's insertion searches each upper layer for live nodes only, starting from the entry node: with a
      * tombstoned entry it finds none, descends with no entry points and links the new node to nothing, so the
      * node is unreachable by every search until a repair (jvector moves the entry only in
      * {@code removeDeletedNodes}). Seen in RescaleITCase: re-inserted points missing from self-searches at any
-     * beam. Picks what {@code removeDeletedNodes} would: the first live node of the highest layer holding one.
-     * Upper layers are small (about N / M^level nodes), so this is cheap; it runs once per tombstoned entry.
+     * beam. The entry must stay on the top layer: jvector's {@code save} asserts it and {@code load} puts the
+     * entry there whatever layer it was on. So only a live node of the top layer will do; when there is none
+     * (the top layer holds a few nodes, so this is rare), only a repair, which removes the tombstones and the
+     * layers they alone held, gives the graph a live entry again.
      */
     private void moveEntryToLiveNode() {
         Bits tombstones = graph.getDeletedNodes();
-        for (int level = graph.getMaxLevel(); level >= 0; level--) {
-            NodesIterator nodes = graph.getNodes(level);
-            while (nodes.hasNext()) {
-                int node = nodes.nextInt();
-                if (!tombstones.get(node)) {
-                    builder.setEntryPoint(level, node);
-                    return;
-                }
+        int top = graph.getMaxLevel();
+        NodesIterator nodes = graph.getNodes(top);
+        while (nodes.hasNext()) {
+            int node = nodes.nextInt();
+            if (!tombstones.get(node)) {
+                builder.setEntryPoint(top, node);
+                return;
             }
         }
-        // every node is a tombstone: add() makes the next live node the entry
     }
 
     /** The graph's entry node (where every search starts), or −1 when the graph is empty. */

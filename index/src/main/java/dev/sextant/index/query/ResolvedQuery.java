@@ -141,6 +141,11 @@ public final class ResolvedQuery {
         return !excludedSet.contains(point.id()) && (filter == null || filter.test(point));
     }
 
+    /** Whether {@link #accepts} admits every point: no filter and no excluded examples. */
+    public boolean acceptsAll() {
+        return filter == null && excludedSet.isEmpty();
+    }
+
     /** Whether {@code id} is excluded as an example (decision D8). */
     public boolean excludes(PointId id) {
         return excludedSet.contains(id);

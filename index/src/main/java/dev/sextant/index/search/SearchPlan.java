@@ -93,7 +93,7 @@ final class SearchPlan {
         this.options = options;
         this.k = k;
         this.distance = q.distance();
-        this.accept = id -> {
+        this.accept = q.acceptsAll() ? VectorSpace.ALL : id -> {
             Point p = points.get(id);
             return p != null && q.accepts(p);
         };

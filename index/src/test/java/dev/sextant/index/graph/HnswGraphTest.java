@@ -2,10 +2,13 @@ package dev.sextant.index.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sextant.index.Distance;
 import dev.sextant.index.IndexOptions;
 import io.github.jbellis.jvector.util.Bits;
+import java.io.IOException;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -35,8 +38,13 @@ class HnswGraphTest {
         }
     }
 
+    /** The graph saved and loaded again (jvector's save asserts the entry is on the top layer; tests run with -ea). */
+    private static HnswGraph reloaded(HnswGraph graph, VectorStore store) throws IOException {
+        return HnswGraph.load(Distance.COSINE, store, IndexOptions.defaults(), 0f, 0, graph.save());
+    }
+
     @Test
-    void nodesAddedAfterTheEntryIsTombstonedAreReachable() {
+    void nodesAddedAfterTheEntryIsTombstonedAreReachable() throws IOException {
         Random rnd = new Random(7);
         VectorStore store = new VectorStore(DIM);
         HnswGraph graph = graph(store);
@@ -45,31 +53,37 @@ class HnswGraphTest {
             store.set(next, random(rnd));
             graph.add(next);
         }
-        Set<Integer> tombstones = new HashSet<>();
         Set<Integer> added = new HashSet<>();
-        // tombstone the entry again and again, adding nodes in between
-        for (int round = 0; round < 10; round++) {
+        int repairs = 0;
+        // tombstone the entry again and again, adding nodes in between, until the top layer has run out of live
+        // nodes more than once
+        for (int round = 0; round < 40; round++) {
             int entry = graph.entryNode();
             graph.markDeleted(entry);
-            tombstones.add(entry);
             added.remove(entry); // a node added earlier may have become the entry
+            if (graph.entryIsTombstone()) {
+                assertThrows(IllegalStateException.class, () -> graph.add(999), "adding below a tombstoned entry");
+                graph.repair();
+                repairs++;
+            }
             assertNotEquals(entry, graph.entryNode(), "the entry stayed on a tombstone");
+            assertEquals(graph.entryNode(), reloaded(graph, store).entryNode(), "the entry moved in a save and load");
             for (int i = 0; i < 10; i++, next++) {
                 store.set(next, random(rnd));
                 graph.add(next);
                 added.add(next);
             }
         }
-        assertEquals(false, tombstones.contains(graph.entryNode()));
-        assertEquals(10, tombstones.size());
+        assertTrue(repairs >= 2, "the top layer never ran out of live nodes: " + repairs + " repairs");
         assertEachFindsItself(graph, store, added);
+        assertEachFindsItself(reloaded(graph, store), store, added);
 
         graph.repair();
         assertEachFindsItself(graph, store, added);
     }
 
     @Test
-    void aGraphOfTombstonesOnlyStartsAgainFromItsNextNode() {
+    void aGraphOfTombstonesOnlyIsRepairedToNothingThenGrowsAgain() {
         Random rnd = new Random(11);
         VectorStore store = new VectorStore(DIM);
         HnswGraph graph = graph(store);
@@ -80,6 +94,10 @@ class HnswGraphTest {
         for (int i = 0; i < 5; i++) {
             graph.markDeleted(i);
         }
+        assertTrue(graph.entryIsTombstone());
+        graph.repair();
+        assertEquals(0, graph.nodeCount());
+        assertEquals(-1, graph.entryNode());
         store.set(5, random(rnd));
         graph.add(5);
         store.set(6, random(rnd));
