@@ -178,7 +178,7 @@ public final class FanOut implements Callable<Integer> {
             float[] query = data.queries()[q];
             List<VectorSpace.Candidate> all = new ArrayList<>();
             for (VectorSpace space : spaces) {
-                all.addAll(space.nearest(query, K, ef, id -> true));
+                all.addAll(space.nearest(query, K, ef, VectorSpace.ALL));
             }
             all.sort(VectorSpace.ORDER);
             float tenth = data.distance().similarity(query, data.vectors()[truth[q][K - 1]]);
@@ -206,7 +206,7 @@ public final class FanOut implements Callable<Integer> {
                     long c = CPU.getCurrentThreadCpuTime();
                     for (float[] query : data.queries()) {
                         for (int s = worker; s < spaces.length; s += t) {
-                            spaces[s].nearest(query, K, ef, id -> true);
+                            spaces[s].nearest(query, K, ef, VectorSpace.ALL);
                         }
                     }
                     cpu[worker] = (CPU.getCurrentThreadCpuTime() - c) / 1e9;

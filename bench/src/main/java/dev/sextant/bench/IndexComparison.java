@@ -322,7 +322,7 @@ public final class IndexComparison implements Callable<Integer> {
         LuceneHnsw peerIndex = peer;
         ToIntFunction<PointId> position = id -> Arrays.binarySearch(data.ids(), id.num());
         NearestMethod sextantNearest = (q, ef) -> {
-            List<VectorSpace.Candidate> found = space.nearest(q, K, ef, id -> true);
+            List<VectorSpace.Candidate> found = space.nearest(q, K, ef, VectorSpace.ALL);
             int[] out = new int[found.size()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = position.applyAsInt(found.get(i).id());

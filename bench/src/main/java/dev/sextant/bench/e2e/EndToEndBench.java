@@ -134,7 +134,9 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Seconds of each kind's fixed-rate and closed-loop phases (default: ${DEFAULT-VALUE}).")
     double phaseSeconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "2",
+    // the embedded JVM (broker, Flink, client) is still JIT-compiling minutes into a run (a fifth of the machine
+    // in the first throughput phases): a short warm-up measures the compiler as much as the pipeline
+    @Option(names = "--warmup-seconds", defaultValue = "5",
             description = "Seconds of closed loop before each kind's throughput is measured (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
@@ -150,7 +152,7 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Seconds of writing in the freshness phase; 0 skips it (default: ${DEFAULT-VALUE}).")
     double freshnessSeconds;
 
-    @Option(names = "--ingest-rate", defaultValue = "1000", split = ",",
+    @Option(names = "--ingest-rate", defaultValue = "250,500,1000", split = ",",
             description = "Points per second written in the freshness phase; a list runs one phase per rate"
                     + " (default: ${DEFAULT-VALUE}).")
     List<Double> ingestRates;
