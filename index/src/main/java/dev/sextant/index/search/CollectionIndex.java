@@ -5,6 +5,7 @@ import dev.sextant.index.IndexOptions;
 import dev.sextant.index.Point;
 import dev.sextant.index.PointId;
 import dev.sextant.index.VectorParams;
+import dev.sextant.index.filter.KeywordIndex;
 import dev.sextant.index.query.ResolvedQuery;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 
@@ -35,6 +37,8 @@ public final class CollectionIndex {
     private final IndexOptions options;
     private final Map<PointId, Point> points = new HashMap<>();
     private final Map<String, VectorSpace> spaces = new LinkedHashMap<>();
+    /** Narrows filtered searches to the points a {@code must} match admits (not persisted: rebuilt on use). */
+    private final KeywordIndex keywords = new KeywordIndex();
 
     /**
      * @param config the collection's vector spaces
@@ -66,6 +70,7 @@ public final class CollectionIndex {
     public void upsert(Point point) {
         checkFits(point);
         Point old = points.put(point.id(), point);
+        keywords.replace(old, point);
         spaces.forEach((name, space) -> {
             float[] v = point.vectors().get(name);
             if (v != null) {
@@ -92,6 +97,7 @@ public final class CollectionIndex {
         if (old == null) {
             return false;
         }
+        keywords.remove(old);
         old.vectors().keySet().forEach(name -> spaces.get(name).remove(id));
         return true;
     }
@@ -169,26 +175,35 @@ public final class CollectionIndex {
     public List<ScoredPoint> search(ResolvedQuery q) {
         int k = (int) Math.min(Integer.MAX_VALUE, (long) q.offset() + q.limit());
         List<ScoredPoint> hits;
+        Set<PointId> candidates = q.filter() == null ? null : keywords.candidates(q.filter(), points.values());
         if (q.query() == null) {
             TopK top = new TopK(k, false);
-            points.values().forEach(p -> {
+            for (Point p : candidates == null ? points.values() : candidatePoints(candidates)) {
                 if (q.accepts(p)) {
                     top.offer(p.id(), 0.0f);
                 }
-            });
+            }
             hits = top.sorted();
         } else {
             VectorSpace space = spaces.get(q.using());
             if (space == null || space.size() == 0) {
                 return List.of();
             }
-            hits = new SearchPlan(q, space, points, options, k).run();
+            hits = new SearchPlan(q, space, points, candidates, options, k).run();
         }
         List<ScoredPoint> out = new ArrayList<>(hits.size());
         for (ScoredPoint h : hits) {
             Point p = points.get(h.id());
             out.add(new ScoredPoint(h.id(), h.score(), q.withPayload().select(p.payload()),
                     q.withVector().select(p.vectors(), config.named())));
+        }
+        return out;
+    }
+
+    private List<Point> candidatePoints(Set<PointId> candidates) {
+        List<Point> out = new ArrayList<>(candidates.size());
+        for (PointId id : candidates) {
+            out.add(points.get(id));
         }
         return out;
     }
@@ -206,17 +221,24 @@ public final class CollectionIndex {
      */
     public byte[] snapshot() {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Map<String, byte[]> parts = new LinkedHashMap<>();
+            long size = 3 * Integer.BYTES + Long.BYTES;
+            for (Map.Entry<String, VectorSpace> e : spaces.entrySet()) {
+                byte[] space = e.getValue().snapshot();
+                parts.put(e.getKey(), space);
+                size += 2 + 3L * e.getKey().length() + Integer.BYTES + space.length;
+            }
+            // sized up front: a blob is tens of MB, and growing the buffer by doubling copied it about twice over
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 16, size));
             CRC32 crc = new CRC32();
             try (DataOutputStream out = new DataOutputStream(new CheckedOutputStream(bytes, crc))) {
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
-                out.writeInt(spaces.size());
-                for (Map.Entry<String, VectorSpace> e : spaces.entrySet()) {
-                    byte[] space = e.getValue().snapshot();
+                out.writeInt(parts.size());
+                for (Map.Entry<String, byte[]> e : parts.entrySet()) {
                     out.writeUTF(e.getKey());
-                    out.writeInt(space.length);
-                    out.write(space);
+                    out.writeInt(e.getValue().length);
+                    out.write(e.getValue());
                 }
                 out.flush();
                 // the checksum itself is outside the checked stream

@@ -25,10 +25,10 @@ import java.util.function.Predicate;
  * decision 7). One instance per search; not thread-safe.
  *
  * <p><b>Exact scan</b> of every accepted point when {@code params.exact} is set, when the space holds
- * fewer than {@link IndexOptions#exactScanBelow()} vectors, when the filter admits few points (a sample
- * says fewer than that many), and for {@code best_score} with negatives only (the points least like the
+ * fewer than {@link IndexOptions#exactScanBelow()} vectors, when the filter admits few points (the
+ * {@code KeywordIndex} candidates of a {@code must} match, or else a sample, say fewer than that many), and for {@code best_score} with negatives only (the points least like the
  * negatives are no graph search's neighbours: searching towards {@code −n} reached recall@10 0.88 on the
- * Debian MiniLM set).
+ * Debian MiniLM set). A scan with candidates visits only them, each still tested with the whole filter.
  *
  * <p><b>Graph plans</b> otherwise; every candidate is rescored with the exact Qdrant formula, so only
  * the candidate set is approximate:
@@ -68,6 +68,7 @@ final class SearchPlan {
     private final ResolvedQuery q;
     private final VectorSpace space;
     private final Map<PointId, Point> points;
+    private final Set<PointId> candidates;
     private final IndexOptions options;
     private final int k;
     private final Distance distance;
@@ -86,10 +87,15 @@ final class SearchPlan {
      */
     private record Probe(float[] vector, boolean combination) {}
 
-    SearchPlan(ResolvedQuery q, VectorSpace space, Map<PointId, Point> points, IndexOptions options, int k) {
+    /**
+     * @param candidates a superset of the points the filter admits ({@code KeywordIndex}), or {@code null}
+     */
+    SearchPlan(ResolvedQuery q, VectorSpace space, Map<PointId, Point> points, Set<PointId> candidates,
+            IndexOptions options, int k) {
         this.q = q;
         this.space = space;
         this.points = points;
+        this.candidates = candidates;
         this.options = options;
         this.k = k;
         this.distance = q.distance();
@@ -111,6 +117,15 @@ final class SearchPlan {
     /** Exact: scores every accepted point. */
     List<ScoredPoint> scan() {
         TopK top = new TopK(k, q.ascending());
+        if (candidates != null && candidates.size() < space.size()) {
+            for (PointId id : candidates) {
+                float[] v = space.get(id);
+                if (v != null && accept.test(id)) {
+                    offer(top, id, v);
+                }
+            }
+            return top.sorted();
+        }
         space.forEach((id, v) -> {
             if (accept.test(id)) {
                 offer(top, id, v);
@@ -130,6 +145,10 @@ final class SearchPlan {
         if (q.filter() == null) {
             return false;
         }
+        int few = Math.max(k, options.exactScanBelow());
+        if (candidates != null && candidates.size() < few) {
+            return true; // the filter admits at most the candidates
+        }
         int sampled = 0;
         int admitted = 0;
         for (Point p : points.values()) {
@@ -144,7 +163,7 @@ final class SearchPlan {
             }
         }
         long estimate = sampled == 0 ? 0 : (long) admitted * space.size() / sampled;
-        return estimate < Math.max(k, options.exactScanBelow());
+        return estimate < few;
     }
 
     /** The beam of a search for {@code wanted} candidates. */

@@ -18,6 +18,7 @@ import dev.sextant.index.query.ExampleRef;
 import dev.sextant.index.query.QueryParser;
 import dev.sextant.index.query.ResolvedQuery;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** One partition's index: writes, candidates, selectors, order. */
@@ -271,5 +272,56 @@ class CollectionIndexTest {
         assertFalse(idx.repairDue());
         assertFalse(idx.repairNext());
         assertEquals(List.of("60", "61", "62"), ids(search(idx, "{'limit': 3}")));
+    }
+
+    /**
+     * A filter whose {@code must} match the keyword index answers gives exactly the exact-scan result of the same
+     * condition under {@code should} (which the index does not answer), before and after the points change.
+     */
+    @Test
+    void theKeywordIndexNeverChangesAResult() {
+        CollectionIndex idx = new CollectionIndex(NAMED, IndexOptions.defaults().withExactScanBelow(512));
+        Random rnd = new Random(3);
+        for (int i = 0; i < 3000; i++) {
+            idx.upsert(randomPoint(rnd, i));
+        }
+        compareMustWithShould(idx, rnd, 50);
+        for (int i = 0; i < 1500; i++) {
+            int id = rnd.nextInt(3200);
+            if (rnd.nextInt(5) == 0) {
+                idx.delete(PointId.of(id));
+            } else {
+                idx.upsert(randomPoint(rnd, id));
+            }
+        }
+        compareMustWithShould(idx, rnd, 150);
+    }
+
+    private static Point randomPoint(Random rnd, int id) {
+        String c = switch (rnd.nextInt(4)) {
+            case 0 -> "['v" + rnd.nextInt(20) + "', " + rnd.nextInt(20) + "]";
+            case 1 -> "'v" + rnd.nextInt(20) + "'";
+            case 2 -> String.valueOf(rnd.nextInt(20));
+            default -> rnd.nextInt(20) + ".0";
+        };
+        return Points.fromJson(NAMED, json("{'id': " + id + ", 'vector': {'img': [" + rnd.nextGaussian() + ", "
+                + rnd.nextGaussian() + "], 'txt': [" + rnd.nextGaussian() + ", " + rnd.nextGaussian() + "]},"
+                + " 'payload': {'c': " + c + "}}"));
+    }
+
+    private static void compareMustWithShould(CollectionIndex idx, Random rnd, int searches) {
+        for (int t = 0; t < searches; t++) {
+            String condition = rnd.nextBoolean()
+                    ? "{'key': 'c', 'match': {'value': 'v" + rnd.nextInt(20) + "'}}"
+                    : "{'key': 'c', 'match': {'any': [" + rnd.nextInt(20) + ", " + rnd.nextInt(20) + "]}}";
+            String query = "'query': [" + rnd.nextGaussian() + ", " + rnd.nextGaussian() + "], 'using': '"
+                    + (rnd.nextBoolean() ? "img" : "txt") + "', 'limit': 10";
+            List<ScoredPoint> viaIndex = search(idx, "{" + query + ", 'filter': {'must': [" + condition + "]}}");
+            List<ScoredPoint> exact = search(idx, "{" + query + ", 'filter': {'should': [" + condition + "]},"
+                    + " 'params': {'exact': true}}");
+            assertEquals(ids(exact), ids(viaIndex), condition + " " + query);
+            assertEquals(exact.stream().map(ScoredPoint::score).toList(),
+                    viaIndex.stream().map(ScoredPoint::score).toList(), condition + " " + query);
+        }
     }
 }

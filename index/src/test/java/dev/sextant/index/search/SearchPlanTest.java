@@ -217,7 +217,7 @@ class SearchPlanTest {
         }
 
         SearchPlan plan(ResolvedQuery q) {
-            return new SearchPlan(q, space, points, GRAPH_PLANS, q.offset() + q.limit());
+            return new SearchPlan(q, space, points, null, GRAPH_PLANS, q.offset() + q.limit());
         }
     }
 }
