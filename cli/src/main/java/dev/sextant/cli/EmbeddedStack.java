@@ -147,6 +147,11 @@ public final class EmbeddedStack implements AutoCloseable {
             RetainedCheckpoints.deleteRecursively(config.kafkaDir());
             RetainedCheckpoints.deleteRecursively(config.checkpointDir());
         }
+        if (isEmptyOrMissing(config.kafkaDir()) && !settings.contains(SextantOptions.REQUESTS_STARTING_OFFSET)) {
+            // A new log holds no stale request. With "latest", a request that reached Kafka after the job was
+            // running but before its source had looked up where "latest" is would never be answered.
+            settings.set(SextantOptions.REQUESTS_STARTING_OFFSET, "earliest");
+        }
         // Working files of an earlier run that did not stop cleanly; a restore reads the checkpoint, not these.
         RetainedCheckpoints.deleteRecursively(config.rocksDbDir());
         deleteStaleTmpFiles();
@@ -338,6 +343,15 @@ public final class EmbeddedStack implements AutoCloseable {
      */
     public static String vectorizationProvider() {
         return Vectorization.providerName();
+    }
+
+    private static boolean isEmptyOrMissing(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     private void awaitJobRunning(Duration timeout) throws Exception {

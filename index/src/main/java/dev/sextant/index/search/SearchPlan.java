@@ -26,9 +26,10 @@ import java.util.function.Predicate;
  *
  * <p><b>Exact scan</b> of every accepted point when {@code params.exact} is set, when the space holds
  * fewer than {@link IndexOptions#exactScanBelow()} vectors, when the filter admits few points (the
- * {@code KeywordIndex} candidates of a {@code must} match, or else a sample, say fewer than that many), and for {@code best_score} with negatives only (the points least like the
- * negatives are no graph search's neighbours: searching towards {@code −n} reached recall@10 0.88 on the
- * Debian MiniLM set). A scan with candidates visits only them, each still tested with the whole filter.
+ * {@code KeywordIndex} candidates of a {@code must} match, or else a sample, say fewer than that many), and
+ * for {@code best_score} with negatives only (the points least like the negatives are no graph search's
+ * neighbours: searching towards {@code −n} reached recall@10 0.88 on the Debian MiniLM set). A scan with
+ * candidates visits only them, each still tested with the whole filter.
  *
  * <p><b>Graph plans</b> otherwise; every candidate is rescored with the exact Qdrant formula, so only
  * the candidate set is approximate:
