@@ -48,6 +48,22 @@ public record Dataset(String name, Distance distance, long[] ids, float[][] vect
         return filterValue.equals(payloads[index].path(filterKey).asText(null));
     }
 
+    /**
+     * How many of {@code returned} count for recall@k against {@code exact} (both positions into {@link #vectors},
+     * best first): a returned vector counts when its similarity to {@code query} reaches that of the exact answer's
+     * last, so vectors tied at the cut-off are interchangeable (the definition of {@code QueryRecallTest}).
+     */
+    public int correct(float[] query, int[] exact, int[] returned) {
+        float cutOff = distance.similarity(query, vectors[exact[exact.length - 1]]);
+        int correct = 0;
+        for (int p : returned) {
+            if (distance.similarity(query, vectors[p]) >= cutOff) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
     @Override
     public String toString() {
         return String.format("%s (%,d x %d, %s, %,d queries)", name, size(), dimension(), distance.qdrantName(),

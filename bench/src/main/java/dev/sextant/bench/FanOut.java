@@ -6,6 +6,8 @@ import dev.sextant.index.Point;
 import dev.sextant.index.PointId;
 import dev.sextant.index.search.CollectionIndex;
 import dev.sextant.index.search.VectorSpace;
+import dev.sextant.job.SextantJob;
+import dev.sextant.job.operators.PartitionKeys;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -65,6 +67,8 @@ public final class FanOut implements Callable<Integer> {
     int repeats;
 
     private static final int K = 10;
+    /** The collection name the partition hash includes. */
+    private static final String COLLECTION = "fan-out";
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     private final PrintStream log;
@@ -151,17 +155,20 @@ public final class FanOut implements Callable<Integer> {
         return exactScanBelow == null ? d : d.withExactScanBelow(exactScanBelow);
     }
 
-    /** The points split by a hash of the id, as the job's partitions hold them; built on this thread. */
+    /**
+     * The points split as the job splits them ({@link PartitionKeys#partitionOf}); built on this thread. A point's id
+     * in the index is its dataset position, so that results map back to vectors.
+     */
     private static VectorSpace[] build(Dataset data, int p, IndexOptions options) {
         CollectionConfig config = CollectionConfig.single(data.dimension(), data.distance());
+        PartitionKeys partitionKeys = new PartitionKeys(p, SextantJob.MAX_PARALLELISM);
         CollectionIndex[] indexes = new CollectionIndex[p];
         for (int i = 0; i < p; i++) {
             indexes[i] = new CollectionIndex(config, options);
         }
         for (int i = 0; i < data.size(); i++) {
-            long id = data.ids()[i];
-            int partition = Math.floorMod(Long.hashCode(id * 0x9E3779B97F4A7C15L), p);
-            indexes[partition].upsert(new Point(PointId.of(id), Map.of(CollectionConfig.UNNAMED, data.vectors()[i]),
+            int partition = partitionKeys.partitionOf(COLLECTION, PointId.of(data.ids()[i]));
+            indexes[partition].upsert(new Point(PointId.of(i), Map.of(CollectionConfig.UNNAMED, data.vectors()[i]),
                     null));
         }
         VectorSpace[] spaces = new VectorSpace[p];
@@ -171,7 +178,7 @@ public final class FanOut implements Callable<Integer> {
         return spaces;
     }
 
-    /** Recall@10 of the merged partial top-10s (a tie with the exact 10th counts, as in IndexComparison). */
+    /** Recall@10 of the merged partial top-10s ({@link Dataset#correct}, as in IndexComparison). */
     private double recall(Dataset data, VectorSpace[] spaces, int[][] truth) {
         long hits = 0;
         for (int q = 0; q < truth.length; q++) {
@@ -181,12 +188,8 @@ public final class FanOut implements Callable<Integer> {
                 all.addAll(space.nearest(query, K, ef, VectorSpace.ALL));
             }
             all.sort(VectorSpace.ORDER);
-            float tenth = data.distance().similarity(query, data.vectors()[truth[q][K - 1]]);
-            for (int i = 0; i < Math.min(K, all.size()); i++) {
-                if (all.get(i).similarity() >= tenth - 1e-6f) {
-                    hits++;
-                }
-            }
+            int[] merged = all.stream().limit(K).mapToInt(c -> (int) c.id().num()).toArray();
+            hits += data.correct(query, truth[q], merged);
         }
         return hits / (double) (truth.length * K);
     }

@@ -460,15 +460,8 @@ public final class IndexComparison implements Callable<Integer> {
         long correct = 0;
         long wanted = 0;
         for (int i = 0; i < first.results.length; i++) {
-            float[] q = data.queries()[i];
-            int[] exact = truth[i];
-            wanted += exact.length;
-            float cutOff = data.distance().similarity(q, data.vectors()[exact[exact.length - 1]]);
-            for (int p : first.results[i]) {
-                if (data.distance().similarity(q, data.vectors()[p]) >= cutOff) {
-                    correct++;
-                }
-            }
+            wanted += truth[i].length;
+            correct += data.correct(data.queries()[i], truth[i], first.results[i]);
         }
         double[] qps = passes.stream().mapToDouble(Pass::qps).toArray();
         double[] cpuQps = passes.stream().mapToDouble(Pass::cpuQps).toArray();
