@@ -111,9 +111,9 @@ public final class SextantJob {
      * Sets the environment settings Sextant relies on, where {@code flinkConf} does not set them already:
      * RocksDB with incremental checkpoints to {@code checkpointDir} (when not null), a checkpoint every 10 s
      * retained on cancellation, a fixed-delay restart strategy (5 attempts, 10 s apart: bad input never
-     * causes a restart, so these are for infrastructure failures), a network buffer timeout of 0 (every record is
-     * flushed at once: request latency without flusher threads; design.md 6a), max parallelism {@link #MAX_PARALLELISM} and no Kryo fallback
-     * ({@code pipeline.generic-types: false}).
+     * causes a restart, so these are for infrastructure failures), a network buffer timeout of 0 (every record
+     * is flushed at once: request latency without flusher threads; design.md 6a), max parallelism
+     * {@link #MAX_PARALLELISM} and no Kryo fallback ({@code pipeline.generic-types: false}).
      *
      * @return {@code flinkConf}, for {@code StreamExecutionEnvironment.getExecutionEnvironment(conf)} or a
      *     MiniCluster

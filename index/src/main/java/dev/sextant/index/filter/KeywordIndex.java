@@ -33,30 +33,44 @@ public final class KeywordIndex {
     /** Key → value (as {@link #valueKey}) → points. */
     private final Map<JsonPath, Map<String, Set<PointId>>> postings = new HashMap<>();
 
-    /** Keeps the indexed keys up to date after {@code old} (or nothing) was replaced by {@code now}. */
+    /**
+     * Keeps the indexed keys up to date after {@code old} (or nothing) was replaced by {@code now}, a point with the
+     * same id. Only the values that changed are touched: most upserts replace a vector and keep the payload.
+     */
     public void replace(Point old, Point now) {
-        if (postings.isEmpty()) {
-            return;
-        }
-        if (old != null) {
-            remove(old);
-        }
-        postings.forEach((path, byValue) -> add(path, byValue, now));
+        postings.forEach((path, byValue) -> {
+            Set<String> before = old == null ? Set.of() : valueKeys(path, old.payload());
+            Set<String> after = valueKeys(path, now.payload());
+            for (String value : before) {
+                if (!after.contains(value)) {
+                    removeId(byValue, value, old.id());
+                }
+            }
+            for (String value : after) {
+                if (!before.contains(value)) {
+                    byValue.computeIfAbsent(value, v -> new HashSet<>()).add(now.id());
+                }
+            }
+        });
     }
 
     /** Keeps the indexed keys up to date after {@code old} was deleted. */
     public void remove(Point old) {
         postings.forEach((path, byValue) -> {
             for (String value : valueKeys(path, old.payload())) {
-                Set<PointId> ids = byValue.get(value);
-                if (ids != null) {
-                    ids.remove(old.id());
-                    if (ids.isEmpty()) {
-                        byValue.remove(value);
-                    }
-                }
+                removeId(byValue, value, old.id());
             }
         });
+    }
+
+    private static void removeId(Map<String, Set<PointId>> byValue, String value, PointId id) {
+        Set<PointId> ids = byValue.get(value);
+        if (ids != null) {
+            ids.remove(id);
+            if (ids.isEmpty()) {
+                byValue.remove(value);
+            }
+        }
     }
 
     /**
