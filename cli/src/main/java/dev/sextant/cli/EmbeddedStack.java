@@ -247,6 +247,8 @@ public final class EmbeddedStack implements AutoCloseable {
         s.put("rest.bind-address", "localhost");
         s.put("rest.address", "localhost");
         s.put("rest.bind-port", "0");
+        // metrics read through the REST API are at most this old (Flink's default, 10 s, hides an index catching up)
+        s.put("metrics.fetcher.update-interval", "1000");
         s.putAll(config.settings());
         // Whatever is still unset (max parallelism, no Kryo fallback, ...) as the job wants it.
         return SextantJob.configureEnvironment(Configuration.fromMap(s), config.checkpointDir());

@@ -20,6 +20,13 @@ package dev.sextant.index;
  *     at once, whatever the owner has scheduled: it bounds the memory tombstones hold. Equal to
  *     {@code repairFraction} (the default), every due repair runs inline; above it, the owner schedules repairs
  *     in between ({@link #withScheduledRepair}). At least {@code repairFraction}.
+ * @param maxPending 0 (the default): a put links its vector into the graph at once. Above 0, a put into a space
+ *     that has a graph only stores the vector; it is searchable at once (searches scan the not yet linked
+ *     vectors exactly beside the graph search) and the owner links it later ({@code VectorSpace.linkPending},
+ *     from a timer). A put that would leave more than this many vectors unlinked links the excess itself, so
+ *     the scan beside each graph search stays bounded and a writer faster than the linking is slowed to its
+ *     pace. Qdrant does the same with its not yet indexed segments, searched by plain scan until its optimizer
+ *     has built their HNSW index.
  */
 public record IndexOptions(
         int exactScanBelow,
@@ -29,13 +36,23 @@ public record IndexOptions(
         float neighborOverflow,
         float alpha,
         double repairFraction,
-        double repairCeiling) {
+        double repairCeiling,
+        int maxPending) {
 
     public IndexOptions {
         if (!(repairCeiling >= repairFraction)) {
             throw new IllegalArgumentException("repairCeiling " + repairCeiling + " is below repairFraction "
                     + repairFraction);
         }
+        if (maxPending < 0) {
+            throw new IllegalArgumentException("maxPending " + maxPending + " is negative");
+        }
+    }
+
+    /** Options whose puts link at once ({@code maxPending = 0}). */
+    public IndexOptions(int exactScanBelow, int m, int efConstruction, int defaultEf, float neighborOverflow,
+            float alpha, double repairFraction, double repairCeiling) {
+        this(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha, repairFraction, repairCeiling, 0);
     }
 
     /** Options whose due repairs run inline ({@code repairCeiling = repairFraction}). */
@@ -50,18 +67,18 @@ public record IndexOptions(
 
     public IndexOptions withExactScanBelow(int v) {
         return new IndexOptions(v, m, efConstruction, defaultEf, neighborOverflow, alpha, repairFraction,
-                repairCeiling);
+                repairCeiling, maxPending);
     }
 
     public IndexOptions withDefaultEf(int v) {
         return new IndexOptions(exactScanBelow, m, efConstruction, v, neighborOverflow, alpha, repairFraction,
-                repairCeiling);
+                repairCeiling, maxPending);
     }
 
     /** Another repair fraction; due repairs stay inline when they were (the ceiling follows the fraction). */
     public IndexOptions withRepairFraction(double v) {
         return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha, v,
-                repairCeiling == repairFraction ? v : Math.max(v, repairCeiling));
+                repairCeiling == repairFraction ? v : Math.max(v, repairCeiling), maxPending);
     }
 
     /**
@@ -72,7 +89,26 @@ public record IndexOptions(
      */
     public IndexOptions withScheduledRepair(double ceiling) {
         return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha,
-                repairFraction, ceiling);
+                repairFraction, ceiling, maxPending);
+    }
+
+    /**
+     * Puts store their vector and leave the linking to the owner, up to {@code maxPending} unlinked vectors per
+     * vector space (see {@link #maxPending}).
+     *
+     * @param maxPending ≥ 1
+     */
+    public IndexOptions withDeferredLinking(int maxPending) {
+        if (maxPending < 1) {
+            throw new IllegalArgumentException("maxPending must be >= 1, got " + maxPending);
+        }
+        return new IndexOptions(exactScanBelow, m, efConstruction, defaultEf, neighborOverflow, alpha,
+                repairFraction, repairCeiling, maxPending);
+    }
+
+    /** Whether puts leave the linking to the owner (see {@link #maxPending}). */
+    public boolean linkingDeferred() {
+        return maxPending > 0;
     }
 
     /** Whether due repairs are left to the owner (see {@link #repairCeiling}). */

@@ -160,7 +160,8 @@ public final class SextantJob {
                 options.get(SextantOptions.INDEX_EF_CONSTRUCTION),
                 options.get(SextantOptions.INDEX_EF),
                 options.get(SextantOptions.STATE_GRAPH_SNAPSHOT_THRESHOLD),
-                options.get(SextantOptions.STATE_GRAPH_SNAPSHOTS_PER_CHECKPOINT));
+                options.get(SextantOptions.STATE_GRAPH_SNAPSHOTS_PER_CHECKPOINT),
+                options.get(SextantOptions.INDEX_MAX_PENDING));
         RequestLimits requestLimits = SextantOptions.requestLimits(options);
         int maxDimension = options.get(SextantOptions.MAX_DIMENSION);
         if (maxDimension < 1) {

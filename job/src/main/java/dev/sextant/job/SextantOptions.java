@@ -97,6 +97,16 @@ public final class SextantOptions {
             .withDescription("Search beam (HNSW ef) for requests without params.hnsw_ef; never below the number of"
                     + " results wanted.");
 
+    public static final ConfigOption<Integer> INDEX_MAX_PENDING = ConfigOptions.key("sextant.index.max-pending")
+            .intType()
+            .defaultValue(IndexSettings.DEFAULT_MAX_PENDING)
+            .withDescription("Points per partition and named vector that may be searchable before they are linked"
+                    + " into the HNSW graph. A write only stores its point (the acknowledgment, and visibility to"
+                    + " every later request, come at once: searches scan the unlinked points exactly beside the"
+                    + " graph search); the index subtask links them between records, with at most half of its"
+                    + " thread while records keep arriving. A write beyond this bound links the excess itself,"
+                    + " which slows writers to the linking's pace. 0 links every point inside its write.");
+
     public static final ConfigOption<Long> STATE_GRAPH_SNAPSHOT_THRESHOLD =
             ConfigOptions.key("sextant.state.graph-snapshot-threshold")
             .longType()

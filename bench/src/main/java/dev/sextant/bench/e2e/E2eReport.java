@@ -47,18 +47,20 @@ public record E2eReport(String label, String startedAt, Machine machine, double 
      * @param description size, dimension, metric, queries
      * @param points indexed points
      * @param dimension vector dimension
-     * @param ingestPointsPerSecond points / (last acknowledgment − first send)
+     * @param ingestPointsPerSecond points / (last acknowledgment − first send): acknowledged, searchable
      * @param ingestSeconds the same time
      * @param ingestAckLatency per upsert, send → acknowledgment
+     * @param ingestLinkSeconds from the last acknowledgment until every point was linked into the graphs
+     * @param indexedPointsPerSecond points / (every point linked − first send)
      * @param buildPointsPerSecond the in-process build rate (one {@code CollectionIndex}, one thread)
      * @param buildSeconds the in-process build time
-     * @param ingestOverBuild ingest rate / in-process build rate (target ≥ 0.70)
+     * @param ingestOverBuild indexed rate / in-process build rate (target ≥ 0.70)
      * @param kinds one row per request kind
      * @param freshness one freshness phase per write rate (empty when skipped)
      */
     public record DatasetReport(String dataset, String description, int points, int dimension,
             double ingestPointsPerSecond, double ingestSeconds, Latency.Summary ingestAckLatency,
-            double buildPointsPerSecond, double buildSeconds, double ingestOverBuild, List<KindReport> kinds,
+            double ingestLinkSeconds, double indexedPointsPerSecond, double buildPointsPerSecond, double buildSeconds, double ingestOverBuild, List<KindReport> kinds,
             List<FreshnessReport> freshness) {}
 
     /**

@@ -262,6 +262,7 @@ public final class EndToEndBench implements Callable<Integer> {
                     maxInFlight, rate, phaseSeconds, concurrency, warmupSeconds, recallRequests, List.copyOf(ingestRates), freshnessRequestRate,
                     soakMinutes, soakRate);
             IndexOptions options = indexOptions(jobSettings);
+            JobMetrics metrics = new JobMetrics(stack.restAddress(), stack.jobId().toHexString());
             Dataset soakData = null;
             for (String name : datasets) {
                 Dataset data = dataset(name);
@@ -269,7 +270,7 @@ public final class EndToEndBench implements Callable<Integer> {
                     soakData = data;
                 }
                 Map<RequestKind, Latency> latencies = new LinkedHashMap<>();
-                reports.add(runDataset(client, data, kindList, options, timeout, latencies));
+                reports.add(runDataset(client, metrics, data, kindList, options, timeout, latencies));
                 fixedRateLatencies.put(data.name(), latencies);
                 writeOutputs(machine, started, loadBefore, runSettings, reports, soak, fixedRateLatencies);
             }
@@ -318,7 +319,8 @@ public final class EndToEndBench implements Callable<Integer> {
         return data;
     }
 
-    private E2eReport.DatasetReport runDataset(SextantClient client, Dataset data, List<RequestKind> kindList,
+    private E2eReport.DatasetReport runDataset(SextantClient client, JobMetrics metrics, Dataset data,
+            List<RequestKind> kindList,
             IndexOptions options, Duration timeout, Map<RequestKind, Latency> fixedRateLatencies) throws Exception {
         String collection = "bench_" + data.name();
         Ingest ingest = new Ingest(client, batchSize, maxInFlight, timeout);
@@ -328,9 +330,13 @@ public final class EndToEndBench implements Callable<Integer> {
         Recording ingestJfr = startJfr();
         Ingest.Result loaded = ingest.load(collection, data,
                 n -> say("[%s]   %,d of %,d acknowledged", data.name(), n, data.size()));
-        stopJfr(ingestJfr, data.name() + "-ingest.jfr");
-        say("[%s] ingest: %,.0f points/s (%.1f s); ack latency p50 %.0f ms, p99 %.0f ms", data.name(),
+        say("[%s] ingest: %,.0f points/s acknowledged (%.1f s); ack latency p50 %.0f ms, p99 %.0f ms", data.name(),
                 loaded.pointsPerSecond(), loaded.seconds(), loaded.ackLatency().p50Ms(), loaded.ackLatency().p99Ms());
+        // the partitions link acknowledged points into their graphs in the background: the build ends when they are done
+        loaded = loaded.withLinkSeconds(metrics.awaitAllLinked(Duration.ofMinutes(30)).toNanos() / 1e9);
+        stopJfr(ingestJfr, data.name() + "-ingest.jfr");
+        say("[%s] ingest: every point linked %.1f s after the last acknowledgment: %,.0f points/s indexed", data.name(),
+                loaded.linkSeconds(), loaded.indexedPointsPerSecond());
 
         LoadDriver driver = new LoadDriver(client, collection, timeout);
         Map<RequestKind, List<ObjectNode>> bodiesByKind = new LinkedHashMap<>();
@@ -348,6 +354,7 @@ public final class EndToEndBench implements Callable<Integer> {
         List<E2eReport.FreshnessReport> freshList = new ArrayList<>();
         for (int r = 0; freshnessSeconds > 0 && r < ingestRates.size(); r++) {
             double ingestRate = ingestRates.get(r);
+            metrics.awaitAllLinked(Duration.ofMinutes(30)); // each rate starts from a linked index
             say("[%s] freshness: %,.0f points/s in upserts of %d for %.0f s, %.0f requests/s beside ...", data.name(),
                     ingestRate, freshnessBatch, freshnessSeconds, freshnessRequestRate);
             List<RequestKind> mixKinds = new ArrayList<>();
@@ -370,8 +377,9 @@ public final class EndToEndBench implements Callable<Integer> {
                     fresh.requests().p99Ms());
         }
         return new E2eReport.DatasetReport(data.name(), data.toString(), data.size(), data.dimension(),
-                loaded.pointsPerSecond(), loaded.seconds(), loaded.ackLatency(), build.pointsPerSecond(),
-                build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond(), kindReports, freshList);
+                loaded.pointsPerSecond(), loaded.seconds(), loaded.ackLatency(), loaded.linkSeconds(),
+                loaded.indexedPointsPerSecond(), build.pointsPerSecond(), build.seconds(),
+                loaded.indexedPointsPerSecond() / build.pointsPerSecond(), kindReports, freshList);
     }
 
     /** Recall, fixed-rate latency, closed-loop throughput and the in-process index, per kind; returns the build. */
@@ -411,8 +419,8 @@ public final class EndToEndBench implements Callable<Integer> {
         say("[%s] in process: building one CollectionIndex of %,d points on one thread ...", data.name(), data.size());
         InProcess local = new InProcess(data.dimension(), options);
         InProcess.Build build = local.build(data);
-        say("[%s] in process: build %,.0f points/s (%.1f s); ingest / build = %.2f", data.name(),
-                build.pointsPerSecond(), build.seconds(), loaded.pointsPerSecond() / build.pointsPerSecond());
+        say("[%s] in process: build %,.0f points/s (%.1f s); indexed / build = %.2f", data.name(),
+                build.pointsPerSecond(), build.seconds(), loaded.indexedPointsPerSecond() / build.pointsPerSecond());
         for (RequestKind kind : kindList) {
             InProcess.Queries q = local.run(kind, bodiesByKind.get(kind), recallRequests, Duration.ofSeconds(1),
                     Duration.ofMillis((long) (inProcessSeconds * 1000)));

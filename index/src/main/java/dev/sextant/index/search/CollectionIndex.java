@@ -130,6 +130,32 @@ public final class CollectionIndex {
         return n;
     }
 
+    /** Vectors not yet linked into their graphs, summed over the vector spaces ({@link VectorSpace#pending()}). */
+    public int pending() {
+        int n = 0;
+        for (VectorSpace space : spaces.values()) {
+            n += space.pending();
+        }
+        return n;
+    }
+
+    /**
+     * Links pending vectors of the vector spaces, in their order, until none is left or {@code budgetNanos} have
+     * passed ({@link VectorSpace#linkPending}).
+     *
+     * @param budgetNanos the time to spend, ns
+     * @return the vectors still pending over all spaces
+     */
+    public int linkPending(long budgetNanos) {
+        long start = System.nanoTime();
+        int left = 0;
+        for (VectorSpace space : spaces.values()) {
+            long remaining = budgetNanos - (System.nanoTime() - start);
+            left += remaining > 0 ? space.linkPending(remaining) : space.pending();
+        }
+        return left;
+    }
+
     /** Whether any vector space has a repair due ({@link VectorSpace#repairDue()}). */
     public boolean repairDue() {
         return spaces.values().stream().anyMatch(VectorSpace::repairDue);

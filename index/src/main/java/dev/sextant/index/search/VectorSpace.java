@@ -39,6 +39,14 @@ import java.util.logging.Logger;
  * once). The graph is dropped when the live count falls below a quarter of T, so a space hovering around a
  * threshold does not rebuild repeatedly.
  *
+ * <p><b>Deferred linking</b> ({@link IndexOptions#withDeferredLinking}, what the Flink job uses). A put into a
+ * space that has a graph only stores the vector and marks it pending; the owner links pending vectors when it has
+ * time ({@link #linkPending}). A search at or above T searches the graph and scans the pending vectors exactly, and
+ * merges the two, so a point is found by the first search after its put (freshness) while the graph work of a
+ * burst of writes is spread over the owner's idle moments. A put that would leave more than
+ * {@link IndexOptions#maxPending()} vectors pending links the excess itself, which bounds the scan beside each
+ * graph search and slows a writer that outpaces the linking to its pace.
+ *
  * <p><b>Exactness.</b> Every candidate the graph returns is rescored with {@link Distance#similarity} and
  * results are ordered by that similarity, descending, ties by {@link PointId} order (decision D4): returned
  * similarities are exact, only the candidate set is approximate (design.md decision 7).
@@ -157,7 +165,12 @@ public final class VectorSpace {
         int ord = ordinals.assign(id);
         vectors.set(ord, vector);
         if (graph != null) {
-            graph.add(ord);
+            if (options.linkingDeferred()) {
+                pending.set(ord);
+                pendingCount++;
+            } else {
+                graph.add(ord);
+            }
         }
         changes++;
         afterChange();
@@ -215,7 +228,8 @@ public final class VectorSpace {
         if (k <= 0 || live == 0) {
             return new ArrayList<>();
         }
-        if (graph == null || pendingCount > 0 || live < options.exactScanBelow()) {
+        // the graph's share must be worth a search: at most half of the live vectors pending
+        if (graph == null || live < options.exactScanBelow() || pendingCount * 2L > live) {
             return exactScan(query, k, accept);
         }
         int beam = Math.max(ef, k);
@@ -223,6 +237,9 @@ public final class VectorSpace {
             return exactScan(query, k, accept);
         }
         List<Candidate> found = graphSearch(query, k, beam, accept);
+        if (pendingCount > 0) {
+            found = best(found, scanPending(query, k, accept), k);
+        }
         if (found.size() < k && found.size() < live) {
             // short page: a selective filter or a poorly connected corner; the scan is exact and complete
             return exactScan(query, k, accept);
@@ -237,6 +254,37 @@ public final class VectorSpace {
      */
     public long changes() {
         return changes;
+    }
+
+    /** Live vectors not yet linked into the graph (searched by an exact scan beside the graph search). */
+    public int pending() {
+        return pendingCount;
+    }
+
+    /**
+     * Links pending vectors into the graph, smallest ordinal first, until none is left or {@code budgetNanos}
+     * have passed; at least one is linked when any is pending (an insert costs about 0.5–2 ms of one core at
+     * 384-d with the default options). The owner calls it from a timer when linking is deferred
+     * ({@link IndexOptions#withDeferredLinking}).
+     *
+     * @param budgetNanos the time to spend, ns (checked after each link)
+     * @return the vectors still pending
+     */
+    public int linkPending(long budgetNanos) {
+        if (graph == null || pendingCount == 0) {
+            return pendingCount;
+        }
+        long start = System.nanoTime();
+        for (int ord = pending.nextSetBit(0); ord >= 0; ord = pending.nextSetBit(ord + 1)) {
+            graph.add(ord);
+            pending.clear(ord);
+            pendingCount--;
+            if (System.nanoTime() - start >= budgetNanos) {
+                break;
+            }
+        }
+        adjustMode();
+        return pendingCount;
     }
 
     /** Whether tombstones exceed {@link IndexOptions#repairFraction()} of the graph's nodes. */
@@ -295,6 +343,41 @@ public final class VectorSpace {
         return candidates.size() > k ? new ArrayList<>(candidates.subList(0, k)) : candidates;
     }
 
+    /** The best {@code k} of the pending vectors that {@code accept} admits, best first, exactly scored. */
+    private List<Candidate> scanPending(float[] query, int k, Predicate<PointId> accept) {
+        Distance distance = params.distance();
+        PriorityQueue<Candidate> best = new PriorityQueue<>(Math.min(k, pendingCount) + 1, ORDER.reversed());
+        for (int ord = pending.nextSetBit(0); ord >= 0; ord = pending.nextSetBit(ord + 1)) {
+            PointId id = ordinals.idOf(ord);
+            if (accept != ALL && !accept.test(id)) {
+                continue;
+            }
+            offer(best, k, new Candidate(id, distance.similarity(query, vectors.array(ord))));
+        }
+        List<Candidate> out = new ArrayList<>(best);
+        out.sort(ORDER);
+        return out;
+    }
+
+    /** The best {@code k} of two disjoint candidate lists, best first. */
+    private static List<Candidate> best(List<Candidate> a, List<Candidate> b, int k) {
+        List<Candidate> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        all.sort(ORDER);
+        return all.size() > k ? new ArrayList<>(all.subList(0, k)) : all;
+    }
+
+    /** Keeps {@code c} among the best {@code k} of {@code best} (a heap with the worst at its head). */
+    private static void offer(PriorityQueue<Candidate> best, int k, Candidate c) {
+        if (best.size() < k) {
+            best.add(c);
+        } else if (ORDER.compare(c, best.peek()) < 0) {
+            best.poll();
+            best.add(c);
+        }
+    }
+
     private List<Candidate> exactScan(float[] query, int k, Predicate<PointId> accept) {
         Distance distance = params.distance();
         // worst of the best k at the head
@@ -304,13 +387,7 @@ public final class VectorSpace {
             if (!accept.test(id)) {
                 continue;
             }
-            Candidate c = new Candidate(id, distance.similarity(query, vectors.array(ord)));
-            if (best.size() < k) {
-                best.add(c);
-            } else if (ORDER.compare(c, best.peek()) < 0) {
-                best.poll();
-                best.add(c);
-            }
+            offer(best, k, new Candidate(id, distance.similarity(query, vectors.array(ord))));
         }
         List<Candidate> out = new ArrayList<>(best);
         out.sort(ORDER);
@@ -404,7 +481,8 @@ public final class VectorSpace {
      * <li>below a quarter of the threshold: drop the graph (its tombstones become free ordinals);</li>
      * <li>Dot, too many vectors longer than the graph's sphere: drop and create again with a larger Φ;</li>
      * <li>at or above the threshold, link all pending vectors (which only happens when changes outpace the
-     *     catch-up of {@link #afterChange()}, or after a restore).</li>
+     *     catch-up of {@link #afterChange()}, or after a restore); with deferred linking, only those beyond
+     *     {@link IndexOptions#maxPending()}.</li>
      * </ol>
      */
     private void adjustMode() {
@@ -420,7 +498,11 @@ public final class VectorSpace {
             dropGraph();
             createGraph();
         }
-        if (graph != null && pendingCount > 0 && live >= threshold) {
+        if (graph != null && options.linkingDeferred()) {
+            if (pendingCount > options.maxPending()) {
+                catchUp(pendingCount - options.maxPending());
+            }
+        } else if (graph != null && pendingCount > 0 && live >= threshold) {
             catchUp(pendingCount);
         }
     }
@@ -428,7 +510,7 @@ public final class VectorSpace {
     /** After a put or remove: create, drop or rebuild the graph as needed, then link a few pending vectors. */
     private void afterChange() {
         adjustMode();
-        if (graph != null && pendingCount > 0) {
+        if (graph != null && pendingCount > 0 && !options.linkingDeferred()) {
             catchUp(CATCH_UP_PER_UPDATE);
         }
         repairIfDue();
@@ -636,7 +718,7 @@ public final class VectorSpace {
      * @param live live vectors ({@link #size()})
      * @param tombstones replaced or deleted vectors still in the graph
      * @param graph whether a graph exists (false: exact scans only)
-     * @param pending live vectors not yet linked into the graph (searches scan until it is 0)
+     * @param pending live vectors not yet linked into the graph (searches scan them beside the graph)
      * @param graphNodes graph nodes, tombstones included
      * @param graphLayers graph layers (1 = base layer only)
      * @param graphBytes jvector's estimate of the graph's heap, bytes, vectors excluded

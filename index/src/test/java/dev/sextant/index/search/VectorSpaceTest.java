@@ -619,9 +619,19 @@ class VectorSpaceTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void everyLivePointStaysReachableThroughChurn(long seed) {
+        assertReachableThroughChurn(seed, options(128, 0.2).withScheduledRepair(0.5));
+    }
+
+    /** The same churn with deferred linking, the owner linking in small slices now and then (as the job does). */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void everyLivePointStaysReachableThroughChurnWithDeferredLinking(long seed) {
+        assertReachableThroughChurn(seed, options(128, 0.2).withScheduledRepair(0.5).withDeferredLinking(50));
+    }
+
+    private static void assertReachableThroughChurn(long seed, IndexOptions options) {
         Random rnd = new Random(seed);
         int dim = 12;
-        IndexOptions options = options(128, 0.2).withScheduledRepair(0.5);
         VectorSpace space = new VectorSpace(new VectorParams(dim, Distance.COSINE), options);
         Map<PointId, float[]> live = new HashMap<>();
         for (int i = 0; i < 600; i++) {
@@ -643,21 +653,108 @@ class VectorSpaceTest {
             if (step % 250 == 0 && space.repairDue()) {
                 space.repair();
             }
+            if (options.linkingDeferred() && step % 7 == 0) {
+                space.linkPending(0); // the smallest slice: one vector
+            }
+            assertTrue(space.pending() <= options.maxPending(), "pending " + space.pending());
             if (step % 100 == 99) {
                 // jvector's save asserts the entry is on the top layer (tests run with -ea); load puts it there
                 space = VectorSpace.restore(space.params(), options, space.snapshot());
             }
         }
         assertTrue(space.stats().graph() && space.stats().tombstones() > 0, space.stats().toString());
+        assertEquals(List.of(), unreachable(space, live), "live points a self-search misses");
+        if (options.linkingDeferred()) {
+            assertTrue(space.pending() > 0, "the churn left vectors unlinked");
+            space.linkPending(Long.MAX_VALUE);
+            assertEquals(0, space.pending());
+            assertEquals(List.of(), unreachable(space, live), "live points a self-search misses once all are linked");
+        }
+    }
+
+    private static List<PointId> unreachable(VectorSpace space, Map<PointId, float[]> live) {
         List<PointId> unreachable = new ArrayList<>();
-        VectorSpace last = space;
         live.forEach((id, v) -> {
-            List<Candidate> found = last.nearest(v, 1, options.defaultEf(), ALL);
+            List<Candidate> found = space.nearest(v, 1, space.options().defaultEf(), ALL);
             if (!found.get(0).id().equals(id)) {
                 unreachable.add(id);
             }
         });
-        assertEquals(List.of(), unreachable, "live points a self-search misses");
+        return unreachable;
+    }
+
+    // ---- deferred linking ------------------------------------------------------------------------------
+
+    @Test
+    void deferredPutsAreSearchableBeforeTheyAreLinked() {
+        Random rnd = new Random(7);
+        int dim = 16;
+        VectorParams params = new VectorParams(dim, Distance.COSINE);
+        IndexOptions options = options(64, 0.2).withDeferredLinking(40);
+        VectorSpace space = new VectorSpace(params, options);
+        Map<PointId, float[]> live = new HashMap<>();
+        int mostPending = 0;
+        for (int i = 0; i < 300; i++) {
+            float[] v = random(rnd, dim, Distance.COSINE);
+            space.put(id(i), v);
+            live.put(id(i), v);
+            mostPending = Math.max(mostPending, space.pending());
+        }
+        assertEquals(40, mostPending, "a put beyond maxPending links the excess");
+        assertEquals(new VectorSpace.Stats(300, 0, true, 40, 260, space.stats().graphLayers(),
+                space.stats().graphBytes(), 300), space.stats());
+
+        Set<PointId> thirds = new HashSet<>();
+        for (int i = 0; i < 300; i += 3) {
+            thirds.add(id(i));
+        }
+        List<float[]> queries = new ArrayList<>();
+        for (int q = 0; q < 20; q++) {
+            queries.add(random(rnd, dim, Distance.COSINE));
+        }
+        // a beam wider than the graph makes its half exact, so every page must equal brute force
+        assertPagesEqualBruteForce(space, live, queries, thirds);
+        assertEquals(List.of(), unreachable(space, live));
+
+        assertEquals(39, space.linkPending(0), "a slice links at least one vector");
+        space.remove(id(299)); // the last put is still pending: no tombstone, its ordinal free at once
+        live.remove(id(299));
+        assertEquals(38, space.pending());
+        assertEquals(0, space.stats().tombstones());
+        assertPagesEqualBruteForce(space, live, queries, thirds);
+
+        VectorSpace restored = VectorSpace.restore(params, options, space.snapshot());
+        assertEquals(38, restored.pending(), "a snapshot keeps its unlinked vectors unlinked");
+        assertPagesEqualBruteForce(restored, live, queries, thirds);
+
+        assertEquals(0, restored.linkPending(Long.MAX_VALUE));
+        assertEquals(299, restored.stats().graphNodes());
+        assertPagesEqualBruteForce(restored, live, queries, thirds);
+        assertEquals(List.of(), unreachable(restored, live));
+    }
+
+    @Test
+    void aSpaceWithMostlyPendingVectorsIsScanned() {
+        // just past the threshold with everything pending (the graph was created at half of it): the graph's share
+        // is not worth a search, so the page comes from a scan and is exact
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID),
+                options(100, 1.0).withDeferredLinking(1_000));
+        for (int i = 0; i < 100; i++) {
+            space.put(id(i), new float[] {i, 0});
+        }
+        assertEquals(new VectorSpace.Stats(100, 0, true, 100, 0, 1, space.stats().graphBytes(), 100), space.stats());
+        assertEquals(List.of(id(0), id(1), id(2)), ids(space.nearest(new float[] {0, 0}, 3, 10, ALL)));
+        space.linkPending(Long.MAX_VALUE);
+        assertEquals(List.of(id(0), id(1), id(2)), ids(space.nearest(new float[] {0, 0}, 3, 10, ALL)));
+    }
+
+    private static void assertPagesEqualBruteForce(VectorSpace space, Map<PointId, float[]> live,
+            List<float[]> queries, Set<PointId> admitted) {
+        for (float[] q : queries) {
+            assertEquals(bruteForce(live, Distance.COSINE, q, 10, ALL), space.nearest(q, 10, 400, ALL));
+            assertEquals(bruteForce(live, Distance.COSINE, q, 10, admitted::contains),
+                    space.nearest(q, 10, 400, admitted::contains));
+        }
     }
 
     private static IndexOptions options(int exactScanBelow, double repairFraction) {

@@ -54,6 +54,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * due: a processing-time callback every {@value #REPAIR_CHECK_INTERVAL_MS} ms repairs one due vector space
  * (design §6d); only a write past the ceiling of {@link IndexSettings#REPAIR_CEILING} repairs inline.
  *
+ * <p>Linking into the graphs is deferred too ({@link IndexSettings#maxPending()} above 0, the default): a write
+ * stores its point, which every later request finds by the exact scan of unlinked points beside the graph
+ * search, and processing-time callbacks link unlinked points in slices of {@value #LINK_SLICE_MS} ms between
+ * records (design §6f). While records keep arriving a slice is followed by a pause as long as itself, so linking
+ * takes at most half of the task thread from them; when none arrive, slices run back to back.
+ *
  * <ul>
  *   <li>A write is applied to state and index, then counted for its acknowledgment ({@link Tags#ACKS}). A
  *       write for a newer incarnation than the partition holds starts a fresh index from the config the
@@ -88,6 +94,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
 
     /** Milliseconds between two looks for a due graph repair (each repairs at most one vector space). */
     static final long REPAIR_CHECK_INTERVAL_MS = 1_000;
+    /** Milliseconds of linking per callback (about one to four 384-d inserts). */
+    static final long LINK_SLICE_MS = 2;
 
     private final PartitionKeys partitionKeys;
     private final IndexSettings indexSettings;
@@ -104,6 +112,12 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     private transient PartitionSnapshots snapshots;
     /** Whether the snapshot being taken is a savepoint (set around {@link #snapshotState(StateSnapshotContext)}). */
     private transient boolean takingSavepoint;
+    /** Whether a linking callback is scheduled. */
+    private transient boolean linkScheduled;
+    /** Records processed since the last linking callback (input is flowing: give it the thread half the time). */
+    private transient boolean inputSinceLink;
+    /** Unlinked points over all partitions and collections of this subtask, for the "pointsPending" gauge. */
+    private transient volatile long pointsPending;
 
     /** A collection's index in one partition, for the incarnation in {@code entry} ({@code null}: deleted). */
     record LiveIndex(CatalogEntry entry, CollectionIndex index) {}
@@ -138,6 +152,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         partitionCount.update(List.of(partitionKeys.partitions()));
         getMetricGroup().gauge("partitionsOwned", () -> ownedKeys.length);
         getMetricGroup().gauge("points", () -> pointsHeld);
+        getMetricGroup().gauge("pointsPending", () -> pointsPending);
         getMetricGroup().gauge("graphBlobsRestored", snapshots::restoredFromBlob);
         getMetricGroup().gauge("graphBlobPointsReplayed", snapshots::replayed);
         getMetricGroup().gauge("collectionsRebuilt", snapshots::rebuilt);
@@ -154,6 +169,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
                 restorePartition(key);
             }
             recountPoints();
+            recountPending();
             LOG.info("Restored {} partition(s), {} points, in {} ms ({} ms CPU): {} collection(s) from graph blobs"
                     + " ({} vector changes replayed onto them), {} rebuilt from their points", ownedKeys.length,
                     pointsHeld, (System.nanoTime() - start) / 1_000_000,
@@ -167,6 +183,56 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         super.open();
         getProcessingTimeService().scheduleWithFixedDelay(
                 time -> repairOne(), REPAIR_CHECK_INTERVAL_MS, REPAIR_CHECK_INTERVAL_MS);
+        scheduleLinking(0);
+    }
+
+    /** Schedules a linking callback {@code delayMs} from now unless one is scheduled or nothing is unlinked. */
+    private void scheduleLinking(long delayMs) {
+        if (linkScheduled || pointsPending == 0) {
+            return;
+        }
+        linkScheduled = true;
+        var time = getProcessingTimeService();
+        time.registerTimer(time.getCurrentProcessingTime() + delayMs, t -> linkSlice());
+    }
+
+    /**
+     * Links unlinked points for up to {@value #LINK_SLICE_MS} ms (a processing-time callback on the task thread;
+     * no keyed state), then schedules the next slice: at once when no record came since the last one, else after
+     * a pause as long as this slice.
+     */
+    private void linkSlice() {
+        linkScheduled = false;
+        long start = System.nanoTime();
+        long budget = LINK_SLICE_MS * 1_000_000;
+        long left = 0;
+        for (Map<String, LiveIndex> byCollection : indexes.values()) {
+            for (LiveIndex live : byCollection.values()) {
+                CollectionIndex index = live.index();
+                if (index == null || index.pending() == 0) {
+                    continue;
+                }
+                long remaining = budget - (System.nanoTime() - start);
+                left += remaining > 0 ? index.linkPending(remaining) : index.pending();
+            }
+        }
+        boolean progress = left < pointsPending;
+        pointsPending = left;
+        // a slice without progress (never expected) must not spin the mailbox
+        long pauseMs = inputSinceLink || !progress ? Math.max(1, (System.nanoTime() - start) / 1_000_000) : 0;
+        inputSinceLink = false;
+        scheduleLinking(pauseMs);
+    }
+
+    /** Recounts {@link #pointsPending} (after a restore or a deletion). */
+    private void recountPending() {
+        long n = 0;
+        for (Map<String, LiveIndex> byCollection : indexes.values()) {
+            for (LiveIndex live : byCollection.values()) {
+                n += live.index() == null ? 0 : live.index().pending();
+            }
+        }
+        pointsPending = n;
     }
 
     /**
@@ -275,6 +341,11 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         return snapshots;
     }
 
+    /** Unlinked points over the partitions of this subtask (for tests; the "pointsPending" gauge). */
+    long pointsPending() {
+        return pointsPending;
+    }
+
     /** The index of a collection in a partition key this subtask owns, or {@code null} (for tests). */
     CollectionIndex index(int key, String collection) {
         LiveIndex live = indexes.getOrDefault(key, Map.of()).get(collection);
@@ -303,6 +374,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     @Override
     public void processElement1(StreamRecord<PointWrite> record) throws Exception {
         PointWrite w = record.getValue();
+        inputSinceLink = true;
         int key = (Integer) getCurrentKey();
         Map<String, LiveIndex> byCollection = indexes.computeIfAbsent(key, k -> new HashMap<>());
         LiveIndex live = byCollection.get(w.collection());
@@ -317,6 +389,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
                 removePoints(w.collection());
                 snapshots.forget(key, w.collection());
                 pointsHeld -= live.index() == null ? 0 : live.index().size();
+                pointsPending -= live.index() == null ? 0 : live.index().pending();
             }
             live = newIndex(new CatalogEntry(w.collection(), w.incarnation(), w.configJson(), false));
             byCollection.put(w.collection(), live);
@@ -324,6 +397,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         }
         String pointKey = w.storeKey();
         int sizeBefore = live.index().size();
+        int pendingBefore = live.index().pending();
         try {
             if (w.delete()) {
                 points.remove(pointKey);
@@ -344,6 +418,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             }
             points.remove(pointKey);
             pointsHeld += live.index().size() - sizeBefore;
+            pointsPending += live.index().pending() - pendingBefore;
             if (w.opId() != null) {
                 output.collect(Tags.ACKS, new StreamRecord<>(AckPart.pointFailed(w.opId(), w.opPoints(), w.opIndex(),
                         500, "Service internal error: point " + w.id() + ": " + e)));
@@ -351,6 +426,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             return;
         }
         pointsHeld += live.index().size() - sizeBefore;
+        pointsPending += live.index().pending() - pendingBefore;
+        scheduleLinking(0);
         ack(w);
     }
 
@@ -376,6 +453,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     @Override
     public void processElement2(StreamRecord<PartitionInput> record) throws Exception {
         PartitionInput input = record.getValue();
+        inputSinceLink = true;
         if (input.change() != null) {
             applyChange(input.change());
         } else {
@@ -400,6 +478,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             }
         }
         recountPoints();
+        recountPending();
         // Creations need nothing here: a partition starts a collection's index on its first write.
         if (change.opId() != null) {
             output.collect(Tags.ACKS, new StreamRecord<>(

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sextant.index.PointId;
+import dev.sextant.index.search.VectorSpace;
 import dev.sextant.job.protocol.AckPart;
 import dev.sextant.job.protocol.CatalogEntry;
 import dev.sextant.job.protocol.CollectionChange;
@@ -293,6 +294,54 @@ class IndexPartitionTest {
         return out;
     }
 
+    /** Advances processing time until the linking callbacks have linked every point (a bounded number of steps). */
+    private static void linkAll(KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult> h)
+            throws Exception {
+        for (int step = 0; step < 1_000 && operator(h).pointsPending() > 0; step++) {
+            h.setProcessingTime(h.getProcessingTime() + 1);
+        }
+        assertEquals(0, operator(h).pointsPending());
+    }
+
+    @Test
+    void writesAreSearchableAtOnceAndLinkedByTheTimerInSlices() throws Exception {
+        var exact = harness(1, 0, EAGER.withExactScanBelow(Integer.MAX_VALUE));
+        exact.initializeEmptyState();
+        exact.open();
+        writePoints(exact, 1, 0);
+        harness = harness(1, 0, EAGER);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        assertEquals(POINTS, operator(harness).pointsPending(), "no write linked its point");
+        List<List<String>> pending = answers(harness);
+        assertEquals(answers(exact), pending, "unlinked points are found by the exact scan");
+        exact.close();
+
+        harness.setProcessingTime(1); // one callback: one slice of at most LINK_SLICE_MS, then a pause
+        linkAll(harness);
+        for (int partition = 0; partition < 4; partition++) {
+            var stats = operator(harness).index(KEYS.key(partition), SHOP).space("").stats();
+            assertEquals(new VectorSpace.Stats(stats.live(), 0, true, 0, stats.live(), stats.graphLayers(),
+                    stats.graphBytes(), stats.live()), stats, "partition " + partition);
+        }
+        List<List<String>> linked = answers(harness);
+        // the graph answers alike where its beam covers the partition (body 1 has hnsw_ef 8: approximate)
+        for (int b : new int[] {0, 2, 3}) {
+            assertEquals(pending.get(b), linked.get(b), BODIES[b]);
+        }
+    }
+
+    @Test
+    void aWriteBeyondMaxPendingLinksTheExcessItself() throws Exception {
+        harness = harness(1, 0, EAGER.withMaxPending(10));
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        assertEquals(4 * 10, operator(harness).pointsPending(), "10 per partition, the rest linked by the writes");
+        linkAll(harness);
+    }
+
     private static OperatorSubtaskState savepoint(AbstractStreamOperatorTestHarness<?> h, long id) throws Exception {
         return h.snapshotWithLocalState(id, id, SavepointType.savepoint(SavepointFormatType.CANONICAL))
                 .getJobManagerOwnedState();
@@ -311,6 +360,7 @@ class IndexPartitionTest {
         harness.initializeEmptyState();
         harness.open();
         writePoints(harness, 1, 0);
+        linkAll(harness);
         for (long id = 0; id < 20; id++) {
             harness.processElement1(delete(1, id, null, 1), 0); // tombstones in the saved graphs
         }
@@ -518,6 +568,7 @@ class IndexPartitionTest {
         harness.initializeEmptyState();
         harness.open();
         writePoints(harness, 1, 0);
+        linkAll(harness);
         int key = KEYS.key(KEYS.partitionOf(SHOP, PointId.of(0)));
         var space = operator(harness).index(key, SHOP).space("");
         int live = space.stats().live();
@@ -533,7 +584,7 @@ class IndexPartitionTest {
         assertTrue(space.repairDue());
         assertEquals(inPartition.size(), space.stats().tombstones(), "not repaired inside a write");
         List<List<String>> before = answers(harness);
-        harness.setProcessingTime(IndexPartition.REPAIR_CHECK_INTERVAL_MS);
+        harness.setProcessingTime(harness.getProcessingTime() + IndexPartition.REPAIR_CHECK_INTERVAL_MS);
         assertEquals(0, space.stats().tombstones());
         assertFalse(space.repairDue());
         assertEquals(before, answers(harness));
