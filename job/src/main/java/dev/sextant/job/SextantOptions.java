@@ -112,7 +112,8 @@ public final class SextantOptions {
             .longType()
             .defaultValue(IndexSettings.DEFAULT_GRAPH_SNAPSHOT_THRESHOLD)
             .withDescription("Vector changes (inserts, replaced vectors, deletes) in one collection of one partition"
-                    + " since its graph was last written to state that make a checkpoint write it again. A restore"
+                    + " since its graph was last written to state that make a checkpoint write it again, once they"
+                    + " are also a tenth of the collection's points in the partition. A restore"
                     + " loads the written graphs and re-inserts only the changes since, so this bounds the restore"
                     + " work per collection and partition; a smaller value writes graphs more often.");
 

@@ -443,6 +443,33 @@ class IndexPartitionTest {
     }
 
     @Test
+    void aBlobIsDueOnlyOnceATenthOfItsPartitionChanged() throws Exception {
+        harness = harness(1, 0, EAGER); // threshold 1: only the fraction holds blobs back
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        harness.snapshot(1, 1);
+        assertEquals(4, operator(harness).snapshots().lastWritten());
+        int key = KEYS.key(KEYS.partitionOf(SHOP, PointId.of(0)));
+        int size = operator(harness).index(key, SHOP).size();
+        List<Long> inPartition = new java.util.ArrayList<>();
+        for (long id = 0; id < POINTS; id++) {
+            if (KEYS.key(KEYS.partitionOf(SHOP, PointId.of(id))) == key) {
+                inPartition.add(id);
+            }
+        }
+        int due = (int) Math.ceil(PartitionSnapshots.DIRT_FRACTION * size);
+        for (int i = 0; i < due - 1; i++) {
+            harness.processElement1(randomPoint(inPartition.get(i), 1), 0); // a new vector: one change each
+        }
+        harness.snapshot(2, 2);
+        assertEquals(0, operator(harness).snapshots().lastWritten(), (due - 1) + " of " + size + " changed");
+        harness.processElement1(randomPoint(inPartition.get(due - 1), 1), 0);
+        harness.snapshot(3, 3);
+        assertEquals(1, operator(harness).snapshots().lastWritten(), due + " of " + size + " changed");
+    }
+
+    @Test
     void checkpointsWriteTheMostChangedBlobsFirstAndAQuietOneWritesTheRest() throws Exception {
         harness = harness(1, 0, IndexSettings.defaults().withExactScanBelow(8).withGraphSnapshots(50, 1));
         harness.initializeEmptyState();
