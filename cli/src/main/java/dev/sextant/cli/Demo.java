@@ -97,7 +97,8 @@ final class Demo {
                 bar.finish();
             }
             out.printf(Locale.ROOT, "Loaded %,d points in %.1f s: %,.0f points/s until acknowledged"
-                            + " (stored in RocksDB keyed state and indexed in the HNSW partitions)%n%n",
+                            + " (stored in RocksDB keyed state and searchable; the partitions link the last ones into"
+                            + " their HNSW graphs in the background)%n%n",
                     loaded.points(), seconds(loaded.elapsed().toNanos()), loaded.pointsPerSecond());
 
             List<Double> latencies = new ArrayList<>();
