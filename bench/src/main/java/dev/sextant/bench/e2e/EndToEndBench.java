@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
  * Debian packages, 384-d, and a seeded synthetic clustered set), measures through Kafka:
  * <ol>
  *   <li>ingest: points/s from the first upsert sent to the last acknowledgment (upserts of 256 points, 16 in
- *       flight, like the demo);</li>
+ *       flight, like the demo), and to the moment the job reports every point linked into its graph
+ *       ({@link JobMetrics}; acknowledged points are searchable before that, design §6f);</li>
  *   <li>recall@10 of every {@link RequestKind} against the same requests with {@code params.exact: true};</li>
  *   <li>latency of every kind at a fixed request rate (open loop, from each request's due time);</li>
  *   <li>the sustained throughput of every kind (closed loop, a fixed number of requests outstanding);</li>

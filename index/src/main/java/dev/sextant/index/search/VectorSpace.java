@@ -36,8 +36,8 @@ import java.util.logging.Logger;
  * were there before (the "pending" ones), so the graph has caught up by about ¾ T without any put paying for
  * the whole build (linking 4,096 384-d vectors at once takes 2–5 s on one core). Searches use the graph once
  * T vectors are live (should updates outpace the catch-up, reaching T links the rest at once) and at most half
- * of them are pending (see deferred linking below). The graph is dropped when the live count falls below a quarter of T, so a space hovering around a
- * threshold does not rebuild repeatedly.
+ * of them are pending (see deferred linking below). The graph is dropped when the live count falls below a
+ * quarter of T, so a space hovering around a threshold does not rebuild repeatedly.
  *
  * <p><b>Deferred linking</b> ({@link IndexOptions#withDeferredLinking}, what the Flink job uses). A put into a
  * space that has a graph only stores the vector and marks it pending; the owner links pending vectors when it has

@@ -734,9 +734,9 @@ class VectorSpaceTest {
     }
 
     @Test
-    void aSpaceWithMostlyPendingVectorsIsScanned() {
-        // just past the threshold with everything pending (the graph was created at half of it): the graph's share
-        // is not worth a search, so the page comes from a scan and is exact
+    void aSpaceWithEveryVectorPendingGivesExactPages() {
+        // at the threshold with everything pending (the graph was created, empty, at half of it): the page comes
+        // from the exact scan
         VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID),
                 options(100, 1.0).withDeferredLinking(1_000));
         for (int i = 0; i < 100; i++) {

@@ -169,7 +169,6 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
                 restorePartition(key);
             }
             recountPoints();
-            recountPending();
             LOG.info("Restored {} partition(s), {} points, in {} ms ({} ms CPU): {} collection(s) from graph blobs"
                     + " ({} vector changes replayed onto them), {} rebuilt from their points", ownedKeys.length,
                     pointsHeld, (System.nanoTime() - start) / 1_000_000,
@@ -222,17 +221,6 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         long pauseMs = inputSinceLink || !progress ? Math.max(1, (System.nanoTime() - start) / 1_000_000) : 0;
         inputSinceLink = false;
         scheduleLinking(pauseMs);
-    }
-
-    /** Recounts {@link #pointsPending} (after a restore or a deletion). */
-    private void recountPending() {
-        long n = 0;
-        for (Map<String, LiveIndex> byCollection : indexes.values()) {
-            for (LiveIndex live : byCollection.values()) {
-                n += live.index() == null ? 0 : live.index().pending();
-            }
-        }
-        pointsPending = n;
     }
 
     /**
@@ -353,17 +341,20 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     }
 
     /**
-     * Recounts {@link #pointsHeld} on the task thread (after a restore or a deletion); writes adjust it as they
-     * go. The metric reporter reads only the volatile, never the indexes.
+     * Recounts {@link #pointsHeld} and {@link #pointsPending} on the task thread (after a restore or a deletion);
+     * writes adjust them as they go. The metric reporter reads only the volatiles, never the indexes.
      */
     private void recountPoints() {
-        long n = 0;
+        long held = 0;
+        long pending = 0;
         for (Map<String, LiveIndex> byCollection : indexes.values()) {
             for (LiveIndex live : byCollection.values()) {
-                n += live.index() == null ? 0 : live.index().size();
+                held += live.index() == null ? 0 : live.index().size();
+                pending += live.index() == null ? 0 : live.index().pending();
             }
         }
-        pointsHeld = n;
+        pointsHeld = held;
+        pointsPending = pending;
     }
 
     private LiveIndex newIndex(CatalogEntry entry) {
@@ -478,7 +469,6 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
             }
         }
         recountPoints();
-        recountPending();
         // Creations need nothing here: a partition starts a collection's index on its first write.
         if (change.opId() != null) {
             output.collect(Tags.ACKS, new StreamRecord<>(
