@@ -96,6 +96,7 @@ class FaultToleranceITCase {
         flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
         Configuration options = new Configuration();
         options.set(SextantOptions.INDEX_EXACT_SCAN_BELOW, 256); // partitions hold graphs, restored after a failure
+        options.set(SextantOptions.INDEX_MAX_PENDING, 16); // and pending points beside them (design §6f)
         job = RunningJob.start(kafka, miniCluster, "faults", 4, 2, dir.resolve("checkpoints"), flink, options);
     }
 

@@ -70,6 +70,9 @@ class RescaleITCase {
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         Configuration options = new Configuration();
         options.set(SextantOptions.INDEX_EXACT_SCAN_BELOW, 256);
+        // most points linked by their writes, a few pending at any time: searches mix graph and pending scan, and
+        // the savepoint holds both
+        options.set(SextantOptions.INDEX_MAX_PENDING, 16);
         job = RunningJob.start(kafka, miniCluster, "rescale", 4, 2, dir.resolve("checkpoints"), new Configuration(),
                 options);
     }
