@@ -17,6 +17,8 @@ final class JobMetrics {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INDEX_VERTEX = "IndexPartition";
     private static final String PENDING = "pointsPending";
+    /** How often the embedded stack's REST API refetches metrics ({@code metrics.fetcher.update-interval}). */
+    static final long FETCH_INTERVAL_MS = 1_000;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -33,7 +35,9 @@ final class JobMetrics {
 
     /**
      * Waits until the index partitions report no unlinked point (the {@code pointsPending} gauge summed over the
-     * subtasks), polling every 200 ms.
+     * subtasks), polling every 200 ms. The first poll comes {@value #FETCH_INTERVAL_MS} ms + 100 ms after the call:
+     * a value Flink fetched before the call (a stale 0) has expired by then. The time returned is therefore at least
+     * that long and up to {@value #FETCH_INTERVAL_MS} ms late.
      *
      * @return the time waited
      * @throws IllegalStateException when the metric stays above 0 for {@code timeout} or cannot be read
@@ -43,6 +47,7 @@ final class JobMetrics {
         long deadline = start + timeout.toNanos();
         String vertex = vertexId(INDEX_VERTEX);
         double pending = Double.NaN;
+        Thread.sleep(FETCH_INTERVAL_MS + 100);
         while (System.nanoTime() < deadline) {
             pending = sum(vertex, PENDING);
             if (pending == 0) {

@@ -37,6 +37,8 @@ public final class CollectionIndex {
     private final IndexOptions options;
     private final Map<PointId, Point> points = new HashMap<>();
     private final Map<String, VectorSpace> spaces = new LinkedHashMap<>();
+    /** Calls of {@link #linkPending} so far (which space the next one starts at). */
+    private int linkTurn;
     /** Narrows filtered searches to the points a {@code must} match admits (not persisted: rebuilt on use). */
     private final KeywordIndex keywords = new KeywordIndex();
 
@@ -140,18 +142,26 @@ public final class CollectionIndex {
     }
 
     /**
-     * Links pending vectors of the vector spaces, in their order, until none is left or {@code budgetNanos} have
-     * passed ({@link VectorSpace#linkPending}).
+     * Links pending vectors of the vector spaces, starting at the space after the one the previous call started
+     * at, until none is left or {@code budgetNanos} have passed ({@link VectorSpace#linkPending}).
      *
      * @param budgetNanos the time to spend, ns
      * @return the vectors still pending over all spaces
      */
     public int linkPending(long budgetNanos) {
         long start = System.nanoTime();
+        List<VectorSpace> all = new ArrayList<>(spaces.values());
+        if (all.isEmpty()) {
+            return 0;
+        }
+        // each call starts at the next space, so one named vector's backlog cannot take every call's budget
+        int first = Math.floorMod(linkTurn++, all.size());
         int left = 0;
-        for (VectorSpace space : spaces.values()) {
+        for (int i = 0; i < all.size(); i++) {
+            VectorSpace space = all.get((first + i) % all.size());
             long remaining = budgetNanos - (System.nanoTime() - start);
-            left += remaining > 0 ? space.linkPending(remaining) : space.pending();
+            // the first space links at least one vector (VectorSpace.linkPending), so every call makes progress
+            left += i == 0 || remaining > 0 ? space.linkPending(Math.max(0, remaining)) : space.pending();
         }
         return left;
     }

@@ -35,8 +35,8 @@ import java.util.logging.Logger;
  * linked into it at once, and each put or remove also links {@value #CATCH_UP_PER_UPDATE} of the vectors that
  * were there before (the "pending" ones), so the graph has caught up by about ¾ T without any put paying for
  * the whole build (linking 4,096 384-d vectors at once takes 2–5 s on one core). Searches use the graph once
- * T vectors are live (should updates outpace the catch-up, reaching T links the rest at once) and at most half
- * of them are pending (see deferred linking below). The graph is dropped when the live count falls below a
+ * T vectors are live (should updates outpace the catch-up, reaching T links the rest at once; with deferred
+ * linking, those beyond its bound) and at most half of them are pending (see deferred linking below). The graph is dropped when the live count falls below a
  * quarter of T, so a space hovering around a threshold does not rebuild repeatedly.
  *
  * <p><b>Deferred linking</b> ({@link IndexOptions#withDeferredLinking}, what the Flink job uses). A put into a
@@ -499,7 +499,8 @@ public final class VectorSpace {
             createGraph();
         }
         if (graph != null && options.linkingDeferred()) {
-            if (pendingCount > options.maxPending()) {
+            // below the threshold the per-update catch-up works through the graph's creation backlog instead
+            if (live >= threshold && pendingCount > options.maxPending()) {
                 catchUp(pendingCount - options.maxPending());
             }
         } else if (graph != null && pendingCount > 0 && live >= threshold) {
@@ -510,7 +511,10 @@ public final class VectorSpace {
     /** After a put or remove: create, drop or rebuild the graph as needed, then link a few pending vectors. */
     private void afterChange() {
         adjustMode();
-        if (graph != null && pendingCount > 0 && !options.linkingDeferred()) {
+        // deferred linking leaves the links to the owner from the threshold on; below it, this catch-up keeps the
+        // backlog of the graph's creation (half the threshold) from landing on one put when the threshold is hit
+        if (graph != null && pendingCount > 0
+                && (!options.linkingDeferred() || ordinals.liveCount() < options.exactScanBelow())) {
             catchUp(CATCH_UP_PER_UPDATE);
         }
         repairIfDue();
@@ -615,7 +619,8 @@ public final class VectorSpace {
      * Restores a space written by {@link #snapshot()}. The graph is loaded, not rebuilt, unless it is missing
      * from the bytes, has only its base layer (a loaded flat graph would never grow upper layers again) or
      * disagrees with the ordinal map; then it is rebuilt from the stored vectors (linked at once when the
-     * space is at or above the scan threshold, else caught up gradually as usual).
+     * space is at or above the scan threshold, else caught up gradually as usual; with deferred linking, only those
+     * beyond {@link IndexOptions#maxPending()} are linked at once). Vectors saved while pending are pending again.
      *
      * @param options the options to continue with (graph degrees come from the bytes)
      * @throws IllegalArgumentException when the bytes are not a snapshot of a space with {@code params}
@@ -700,7 +705,9 @@ public final class VectorSpace {
             LOG.warning("graph in snapshot disagrees with its ordinal map; rebuilding from the vectors");
             return null;
         }
-        if (nodes.length > 0 && graph.layers() == 1) {
+        // an empty graph too: jvector's builder never adds upper layers to a loaded graph (with deferred linking a
+        // snapshot can catch a graph just created, every vector still pending)
+        if (graph.layers() == 1) {
             return null;
         }
         for (int ord = ordinals.nextTombstone(0); ord >= 0; ord = ordinals.nextTombstone(ord + 1)) {

@@ -297,6 +297,25 @@ class CollectionIndexTest {
         compareMustWithShould(idx, rnd, 150);
     }
 
+    @Test
+    void linkingTakesTheNamedVectorsInTurn() {
+        CollectionIndex idx = new CollectionIndex(NAMED,
+                IndexOptions.defaults().withExactScanBelow(16).withDeferredLinking(1_000));
+        Random rnd = new Random(5);
+        for (int i = 0; i < 100; i++) {
+            idx.upsert(randomPoint(rnd, i));
+        }
+        int img = idx.space("img").pending();
+        int txt = idx.space("txt").pending();
+        assertEquals(img, txt, "both spaces took the same writes");
+        assertEquals(img + txt, idx.pending());
+        idx.linkPending(0); // the smallest slice: one vector, of one space
+        idx.linkPending(0);
+        assertEquals(img - 1, idx.space("img").pending(), "one each, not two of the first");
+        assertEquals(txt - 1, idx.space("txt").pending());
+        assertEquals(0, idx.linkPending(Long.MAX_VALUE));
+    }
+
     private static Point randomPoint(Random rnd, int id) {
         String c = switch (rnd.nextInt(4)) {
             case 0 -> "['v" + rnd.nextInt(20) + "', " + rnd.nextInt(20) + "]";

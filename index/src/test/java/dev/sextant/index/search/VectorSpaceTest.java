@@ -734,15 +734,53 @@ class VectorSpaceTest {
     }
 
     @Test
-    void aSpaceWithEveryVectorPendingGivesExactPages() {
-        // at the threshold with everything pending (the graph was created, empty, at half of it): the page comes
-        // from the exact scan
+    void theCreationBacklogIsNeverLinkedByOnePut() {
+        // the graph is created at half the threshold with every vector pending; a bound far below that backlog
+        // must not make the put that reaches the threshold link it all
+        VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID),
+                options(1_000, 1.0).withDeferredLinking(100));
+        int mostLinked = 0;
+        for (int i = 0; i < 1_500; i++) {
+            int before = space.stats().graphNodes();
+            space.put(id(i), new float[] {i, i % 7});
+            mostLinked = Math.max(mostLinked, space.stats().graphNodes() - before);
+            assertTrue(i < 1_000 || space.pending() <= 100, "pending " + space.pending() + " after " + (i + 1));
+        }
+        assertTrue(mostLinked <= 1 + VectorSpace.CATCH_UP_PER_UPDATE, "one put linked " + mostLinked);
+    }
+
+    @Test
+    void aSnapshotOfAGraphWithEveryVectorPendingRestoresAGraphThatGrowsLayers() {
+        VectorParams params = new VectorParams(8, Distance.COSINE);
+        IndexOptions options = options(64, 0.2).withDeferredLinking(1_000);
+        VectorSpace space = new VectorSpace(params, options);
+        Random rnd = new Random(11);
+        for (int i = 0; i < 33; i++) {
+            space.put(id(i), random(rnd, 8, Distance.COSINE));
+        }
+        assertEquals(1, space.stats().graphLayers(), "a few nodes, all on the base layer: " + space.stats());
+        // a flat graph is rebuilt on restore: created again, empty, every vector pending (below the threshold
+        // nothing links them until the next put)
+        VectorSpace rebuilt = VectorSpace.restore(params, options, space.snapshot());
+        assertEquals(new VectorSpace.Stats(33, 0, true, 33, 0, 1, rebuilt.stats().graphBytes(), 33), rebuilt.stats());
+        VectorSpace restored = VectorSpace.restore(params, options, rebuilt.snapshot());
+        for (int i = 33; i < 2_000; i++) {
+            restored.put(id(i), random(rnd, 8, Distance.COSINE));
+        }
+        restored.linkPending(Long.MAX_VALUE);
+        assertEquals(2_000, restored.stats().graphNodes());
+        assertTrue(restored.stats().graphLayers() > 1, "a loaded empty graph stays flat: " + restored.stats());
+    }
+
+    @Test
+    void aSpaceWithMostlyPendingVectorsGivesExactPages() {
+        // past the threshold more than half of the vectors are pending: the page comes from the exact scan
         VectorSpace space = new VectorSpace(new VectorParams(2, Distance.EUCLID),
                 options(100, 1.0).withDeferredLinking(1_000));
-        for (int i = 0; i < 100; i++) {
-            space.put(id(i), new float[] {i, 0});
+        for (int i = 299; i >= 0; i--) {
+            space.put(id(i), new float[] {i, 0}); // the nearest to (0, 0) come last: pending
         }
-        assertEquals(new VectorSpace.Stats(100, 0, true, 100, 0, 1, space.stats().graphBytes(), 100), space.stats());
+        assertTrue(space.pending() * 2 > space.size(), space.stats().toString());
         assertEquals(List.of(id(0), id(1), id(2)), ids(space.nearest(new float[] {0, 0}, 3, 10, ALL)));
         space.linkPending(Long.MAX_VALUE);
         assertEquals(List.of(id(0), id(1), id(2)), ids(space.nearest(new float[] {0, 0}, 3, 10, ALL)));

@@ -114,6 +114,8 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
     private transient boolean takingSavepoint;
     /** Whether a linking callback is scheduled. */
     private transient boolean linkScheduled;
+    /** Slices so far: each starts at another collection, so one collection's writes cannot take every slice. */
+    private transient int linkTurn;
     /** Records processed since the last linking callback (input is flowing: give it the thread half the time). */
     private transient boolean inputSinceLink;
     /** Unlinked points over all partitions and collections of this subtask, for the "pointsPending" gauge. */
@@ -192,7 +194,9 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         }
         linkScheduled = true;
         var time = getProcessingTimeService();
-        time.registerTimer(time.getCurrentProcessingTime() + delayMs, t -> linkSlice());
+        long now = time.getCurrentProcessingTime();
+        // Flink fires a timer once its timestamp has passed (a timer at now waits 1 ms); one in the past fires at once
+        time.registerTimer(delayMs == 0 ? now - 1 : now + delayMs, t -> linkSlice());
     }
 
     /**
@@ -204,16 +208,20 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
         linkScheduled = false;
         long start = System.nanoTime();
         long budget = LINK_SLICE_MS * 1_000_000;
-        long left = 0;
+        List<CollectionIndex> withPending = new ArrayList<>();
         for (Map<String, LiveIndex> byCollection : indexes.values()) {
             for (LiveIndex live : byCollection.values()) {
-                CollectionIndex index = live.index();
-                if (index == null || index.pending() == 0) {
-                    continue;
+                if (live.index() != null && live.index().pending() > 0) {
+                    withPending.add(live.index());
                 }
-                long remaining = budget - (System.nanoTime() - start);
-                left += remaining > 0 ? index.linkPending(remaining) : index.pending();
             }
+        }
+        long left = 0;
+        int first = withPending.isEmpty() ? 0 : Math.floorMod(linkTurn++, withPending.size());
+        for (int i = 0; i < withPending.size(); i++) {
+            CollectionIndex index = withPending.get((first + i) % withPending.size());
+            long remaining = budget - (System.nanoTime() - start);
+            left += i == 0 || remaining > 0 ? index.linkPending(Math.max(0, remaining)) : index.pending();
         }
         boolean progress = left < pointsPending;
         pointsPending = left;

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>When a blob is written</b> (in the operator's synchronous snapshot, so it lands in the same checkpoint as
  * the points it describes): the dirt of a (partition, collection) is the number of vector changes since its
- * blob ({@link CollectionIndex#changes()}). At a checkpoint, the collections whose dirt is at least
+ * blob ({@link CollectionIndex#changes()}), plus the points the blob holds pending that have been linked since
+ * (design §6f: a restore would link them again). At a checkpoint, the collections whose dirt is at least
  * {@code threshold}, and at least {@value #DIRT_FRACTION} of their points in the partition, are written, largest
  * first, at most {@code perCheckpoint} of them: a blob rewrites the whole collection of the partition, so the cap
  * bounds the pause a checkpoint adds to the task thread, the threshold bounds what a restore replays, and the
@@ -55,7 +56,7 @@ final class PartitionSnapshots {
     private final int perCheckpoint;
     private final MapState<String, GraphBlob> graphs;
     /** Partition key → collection → {@link CollectionIndex#changes()} when its blob was written or loaded. */
-    private final Map<Integer, Map<String, Long>> saved = new HashMap<>();
+    private final Map<Integer, Map<String, Saved>> saved = new HashMap<>();
 
     private long changesAtLastCheckpoint = -1;
     private long lastChangeSeenMs;
@@ -122,7 +123,7 @@ final class PartitionSnapshots {
             return null;
         }
         // the blob's state is the baseline: what was replayed onto it is still dirt
-        saved.computeIfAbsent(key, k -> new HashMap<>()).put(entry.collection(), 0L);
+        saved.computeIfAbsent(key, k -> new HashMap<>()).put(entry.collection(), new Saved(0, index.pending()));
         restoredFromBlob++;
         replayed += index.changes();
         return index;
@@ -152,7 +153,7 @@ final class PartitionSnapshots {
      */
     void forget(int key, String collection) throws Exception {
         graphs.remove(collection);
-        Map<String, Long> byCollection = saved.get(key);
+        Map<String, Saved> byCollection = saved.get(key);
         if (byCollection != null) {
             byCollection.remove(collection);
         }
@@ -173,7 +174,7 @@ final class PartitionSnapshots {
         List<Dirty> dirty = new ArrayList<>();
         long total = 0;
         for (Map.Entry<Integer, Map<String, IndexPartition.LiveIndex>> byKey : indexes.entrySet()) {
-            Map<String, Long> savedAt = saved.getOrDefault(byKey.getKey(), Map.of());
+            Map<String, Saved> savedAt = saved.getOrDefault(byKey.getKey(), Map.of());
             for (Map.Entry<String, IndexPartition.LiveIndex> e : byKey.getValue().entrySet()) {
                 CollectionIndex index = e.getValue().index();
                 if (index == null) {
@@ -181,7 +182,7 @@ final class PartitionSnapshots {
                 }
                 long changes = index.changes();
                 total += changes;
-                long since = changes - savedAt.getOrDefault(e.getKey(), 0L);
+                long since = savedAt.getOrDefault(e.getKey(), Saved.NONE).dirt(index);
                 if (since > 0) {
                     dirty.add(new Dirty(byKey.getKey(), e.getKey(), e.getValue().entry().incarnation(), index, since));
                 }
@@ -202,7 +203,8 @@ final class PartitionSnapshots {
             setKey.accept(d.key());
             byte[] snapshot = d.index().snapshot();
             graphs.put(d.collection(), new GraphBlob(d.incarnation(), snapshot));
-            saved.computeIfAbsent(d.key(), k -> new HashMap<>()).put(d.collection(), d.index().changes());
+            saved.computeIfAbsent(d.key(), k -> new HashMap<>())
+                    .put(d.collection(), new Saved(d.index().changes(), d.index().pending()));
             bytes += snapshot.length;
             n++;
         }
@@ -258,4 +260,20 @@ final class PartitionSnapshots {
     }
 
     private record Dirty(int key, String collection, long incarnation, CollectionIndex index, long since) {}
+
+    /**
+     * A collection's {@link CollectionIndex#changes()} and {@link CollectionIndex#pending()} when its blob was
+     * written or loaded.
+     */
+    private record Saved(long changes, int pending) {
+        static final Saved NONE = new Saved(0, 0);
+
+        /**
+         * What the blob lacks: the vector changes since, and the points it holds pending that have been linked
+         * since (a restore would link them again; design §6f).
+         */
+        long dirt(CollectionIndex index) {
+            return index.changes() - changes + Math.max(0, pending - index.pending());
+        }
+    }
 }

@@ -313,7 +313,13 @@ class IndexPartitionTest {
         harness.initializeEmptyState();
         harness.open();
         writePoints(harness, 1, 0);
-        assertEquals(POINTS, operator(harness).pointsPending(), "no write linked its point");
+        int linkedByWrites = 0;
+        for (int partition = 0; partition < 4; partition++) {
+            linkedByWrites += operator(harness).index(KEYS.key(partition), SHOP).space("").stats().graphNodes();
+        }
+        // below the threshold of 8 a write links two of the graph's creation backlog; from it on, none
+        assertTrue(linkedByWrites <= 4 * 8, linkedByWrites + " linked by writes");
+        assertEquals(POINTS - linkedByWrites, operator(harness).pointsPending());
         List<List<String>> pending = answers(harness);
         assertEquals(answers(exact), pending, "unlinked points are found by the exact scan");
         exact.close();
@@ -330,6 +336,26 @@ class IndexPartitionTest {
         for (int b : new int[] {0, 2, 3}) {
             assertEquals(pending.get(b), linked.get(b), BODIES[b]);
         }
+    }
+
+    @Test
+    void linkingMakesABlobDirtySoARestoreFindsEveryPointLinked() throws Exception {
+        harness = harness(1, 0, EAGER);
+        harness.initializeEmptyState();
+        harness.open();
+        writePoints(harness, 1, 0);
+        harness.snapshot(1, 1);
+        assertEquals(4, operator(harness).snapshots().lastWritten(), "blobs of pending points");
+        linkAll(harness);
+        harness.snapshot(2, 2);
+        assertEquals(4, operator(harness).snapshots().lastWritten(), "linking is dirt: no vector changed");
+        OperatorSubtaskState snapshot = harness.snapshot(3, 3);
+        assertEquals(0, operator(harness).snapshots().lastWritten());
+        harness.close();
+
+        harness = restored(snapshot, 1, 1, 0, EAGER);
+        assertEquals(0, operator(harness).pointsPending(), "the restore links nothing again");
+        assertEquals(4, operator(harness).snapshots().restoredFromBlob());
     }
 
     @Test
@@ -475,6 +501,7 @@ class IndexPartitionTest {
         harness.initializeEmptyState();
         harness.open();
         writePoints(harness, 1, 0); // 240 points, 4 partitions: each has at least 50 changes
+        linkAll(harness); // before any blob: linking would be dirt too
         harness.snapshot(1, 1);
         assertEquals(1, operator(harness).snapshots().lastWritten(), "at most one per checkpoint");
         harness.snapshot(2, 2);
