@@ -19,6 +19,8 @@ final class JobMetrics {
     private static final String PENDING = "pointsPending";
     /** How often the embedded stack's REST API refetches metrics ({@code metrics.fetcher.update-interval}). */
     static final long FETCH_INTERVAL_MS = 1_000;
+    /** Milliseconds between two reads of the metric. */
+    static final long POLL_MS = 200;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
@@ -35,9 +37,9 @@ final class JobMetrics {
 
     /**
      * Waits until the index partitions report no unlinked point (the {@code pointsPending} gauge summed over the
-     * subtasks), polling every 200 ms. The first poll comes {@value #FETCH_INTERVAL_MS} ms + 100 ms after the call:
-     * a value Flink fetched before the call (a stale 0) has expired by then. The time returned is therefore at least
-     * that long and up to {@value #FETCH_INTERVAL_MS} ms late.
+     * subtasks), polling every {@value #POLL_MS} ms. A 0 counts only once {@value #FETCH_INTERVAL_MS} ms + 100 ms
+     * have passed since the call: a value Flink fetched before the call (a stale 0) has expired by then. The time
+     * returned is therefore at least that long and up to {@value #FETCH_INTERVAL_MS} ms late.
      *
      * @return the time waited
      * @throws IllegalStateException when the metric stays above 0 for {@code timeout} or cannot be read
@@ -45,15 +47,16 @@ final class JobMetrics {
     Duration awaitAllLinked(Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
+        long fresh = start + (FETCH_INTERVAL_MS + 100) * 1_000_000;
         String vertex = vertexId(INDEX_VERTEX);
         double pending = Double.NaN;
-        Thread.sleep(FETCH_INTERVAL_MS + 100);
         while (System.nanoTime() < deadline) {
             pending = sum(vertex, PENDING);
-            if (pending == 0) {
-                return Duration.ofNanos(System.nanoTime() - start);
+            long now = System.nanoTime();
+            if (pending == 0 && now >= fresh) {
+                return Duration.ofNanos(now - start);
             }
-            Thread.sleep(200);
+            Thread.sleep(POLL_MS);
         }
         throw new IllegalStateException(INDEX_VERTEX + " still reports " + pending + " unlinked points after "
                 + timeout.toSeconds() + " s");

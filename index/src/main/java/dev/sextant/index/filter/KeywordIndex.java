@@ -48,7 +48,7 @@ public final class KeywordIndex {
             }
             for (String value : after) {
                 if (!before.contains(value)) {
-                    byValue.computeIfAbsent(value, v -> new HashSet<>()).add(now.id());
+                    addId(byValue, value, now.id());
                 }
             }
         });
@@ -61,6 +61,10 @@ public final class KeywordIndex {
                 removeId(byValue, value, old.id());
             }
         });
+    }
+
+    private static void addId(Map<String, Set<PointId>> byValue, String value, PointId id) {
+        byValue.computeIfAbsent(value, v -> new HashSet<>()).add(id);
     }
 
     private static void removeId(Map<String, Set<PointId>> byValue, String value, PointId id) {
@@ -155,7 +159,7 @@ public final class KeywordIndex {
 
     private static void add(JsonPath path, Map<String, Set<PointId>> byValue, Point p) {
         for (String value : valueKeys(path, p.payload())) {
-            byValue.computeIfAbsent(value, v -> new HashSet<>()).add(p.id());
+            addId(byValue, value, p.id());
         }
     }
 

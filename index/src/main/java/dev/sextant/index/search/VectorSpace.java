@@ -274,15 +274,7 @@ public final class VectorSpace {
         if (graph == null || pendingCount == 0) {
             return pendingCount;
         }
-        long start = System.nanoTime();
-        for (int ord = pending.nextSetBit(0); ord >= 0; ord = pending.nextSetBit(ord + 1)) {
-            graph.add(ord);
-            pending.clear(ord);
-            pendingCount--;
-            if (System.nanoTime() - start >= budgetNanos) {
-                break;
-            }
-        }
+        link(Integer.MAX_VALUE, budgetNanos);
         adjustMode();
         return pendingCount;
     }
@@ -538,17 +530,32 @@ public final class VectorSpace {
     /** Links up to {@code n} pending vectors, smallest ordinal first. */
     private void catchUp(int n) {
         long start = System.nanoTime();
-        int linked = 0;
-        for (int ord = pending.nextSetBit(0); ord >= 0 && linked < n; ord = pending.nextSetBit(ord + 1)) {
-            graph.add(ord);
-            pending.clear(ord);
-            pendingCount--;
-            linked++;
-        }
+        int linked = link(n, Long.MAX_VALUE);
         if (linked > CATCH_UP_PER_UPDATE) {
             LOG.info(String.format("linked %d pending vectors (dim %d, %s) in %d ms", linked, params.size(),
                     params.distance().qdrantName(), (System.nanoTime() - start) / 1_000_000));
         }
+    }
+
+    /**
+     * Links pending vectors, smallest ordinal first: at most {@code max}, and none after {@code budgetNanos} have
+     * passed (checked after each link, so at least one is linked when any is pending).
+     *
+     * @return the vectors linked
+     */
+    private int link(int max, long budgetNanos) {
+        long start = System.nanoTime();
+        int linked = 0;
+        for (int ord = pending.nextSetBit(0); ord >= 0 && linked < max; ord = pending.nextSetBit(ord + 1)) {
+            graph.add(ord);
+            pending.clear(ord);
+            pendingCount--;
+            linked++;
+            if (System.nanoTime() - start >= budgetNanos) {
+                break;
+            }
+        }
+        return linked;
     }
 
     private void dropGraph() {

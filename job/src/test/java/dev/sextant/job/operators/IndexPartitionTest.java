@@ -238,6 +238,16 @@ class IndexPartitionTest {
         return (IndexPartition) h.getOperator();
     }
 
+    /** A started subtask owning every partition (parallelism 1), with points 0..POINTS-1 written. */
+    private static KeyedTwoInputStreamOperatorTestHarness<Integer, PointWrite, PartitionInput, PartialResult> withPoints(
+            IndexSettings settings) throws Exception {
+        var h = harness(1, 0, settings);
+        h.initializeEmptyState();
+        h.open();
+        writePoints(h, 1, 0);
+        return h;
+    }
+
     /** Point {@code id} at a seeded pseudo-random position ({@code version} moves it). */
     private static PointWrite randomPoint(long id, int version) {
         Random rnd = new Random(id * 31 + version);
@@ -309,10 +319,7 @@ class IndexPartitionTest {
         exact.initializeEmptyState();
         exact.open();
         writePoints(exact, 1, 0);
-        harness = harness(1, 0, EAGER);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(EAGER);
         int linkedByWrites = 0;
         for (int partition = 0; partition < 4; partition++) {
             linkedByWrites += operator(harness).index(KEYS.key(partition), SHOP).space("").stats().graphNodes();
@@ -340,10 +347,7 @@ class IndexPartitionTest {
 
     @Test
     void linkingMakesABlobDirtySoARestoreFindsEveryPointLinked() throws Exception {
-        harness = harness(1, 0, EAGER);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(EAGER);
         harness.snapshot(1, 1);
         assertEquals(4, operator(harness).snapshots().lastWritten(), "blobs of pending points");
         linkAll(harness);
@@ -360,10 +364,7 @@ class IndexPartitionTest {
 
     @Test
     void aWriteBeyondMaxPendingLinksTheExcessItself() throws Exception {
-        harness = harness(1, 0, EAGER.withMaxPending(10));
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(EAGER.withMaxPending(10));
         assertEquals(4 * 10, operator(harness).pointsPending(), "10 per partition, the rest linked by the writes");
         linkAll(harness);
     }
@@ -382,10 +383,7 @@ class IndexPartitionTest {
 
     @Test
     void aRestoreLoadsTheGraphBlobsInsteadOfReinsertingAndAnswersIdentically() throws Exception {
-        harness = harness(1, 0, EAGER);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(EAGER);
         linkAll(harness);
         for (long id = 0; id < 20; id++) {
             harness.processElement1(delete(1, id, null, 1), 0); // tombstones in the saved graphs
@@ -413,10 +411,7 @@ class IndexPartitionTest {
 
     @Test
     void writesDeletesAndOverwritesAfterTheBlobsAreReplayed() throws Exception {
-        harness = harness(1, 0, SAVEPOINTS_ONLY);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(SAVEPOINTS_ONLY);
         savepoint(harness, 1);
         assertEquals(4, operator(harness).snapshots().lastWritten());
         for (long id = 0; id < 10; id++) {
@@ -448,10 +443,7 @@ class IndexPartitionTest {
 
     @Test
     void aSavepointWritesEveryDirtyBlobSoItsRestoreReplaysNothing() throws Exception {
-        harness = harness(1, 0, SAVEPOINTS_ONLY);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(SAVEPOINTS_ONLY);
         harness.snapshot(1, 1);
         assertEquals(0, operator(harness).snapshots().lastWritten(), "a checkpoint below the threshold writes none");
         OperatorSubtaskState state = savepoint(harness, 2);
@@ -470,10 +462,7 @@ class IndexPartitionTest {
 
     @Test
     void aBlobIsDueOnlyOnceATenthOfItsPartitionChanged() throws Exception {
-        harness = harness(1, 0, EAGER); // threshold 1: only the fraction holds blobs back
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(EAGER); // threshold 1: only the fraction holds blobs back
         harness.snapshot(1, 1);
         assertEquals(4, operator(harness).snapshots().lastWritten());
         int key = KEYS.key(KEYS.partitionOf(SHOP, PointId.of(0)));
@@ -497,10 +486,8 @@ class IndexPartitionTest {
 
     @Test
     void checkpointsWriteTheMostChangedBlobsFirstAndAQuietOneWritesTheRest() throws Exception {
-        harness = harness(1, 0, IndexSettings.defaults().withExactScanBelow(8).withGraphSnapshots(50, 1));
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0); // 240 points, 4 partitions: each has at least 50 changes
+        // 240 points, 4 partitions: each has at least 50 changes
+        harness = withPoints(IndexSettings.defaults().withExactScanBelow(8).withGraphSnapshots(50, 1));
         linkAll(harness); // before any blob: linking would be dirt too
         harness.snapshot(1, 1);
         assertEquals(1, operator(harness).snapshots().lastWritten(), "at most one per checkpoint");
@@ -528,10 +515,7 @@ class IndexPartitionTest {
 
     @Test
     void aCollectionDeletedAfterItsBlobIsNotRestoredAndLeavesNoBlob() throws Exception {
-        harness = harness(1, 0, SAVEPOINTS_ONLY);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(SAVEPOINTS_ONLY);
         savepoint(harness, 1);
         harness.processElement2(PartitionInput.of(SHOP_DELETED), 0);
         assertEquals(4, harness.numKeyedStateEntries(), "only the collection tombstones: points and blobs are gone");
@@ -547,10 +531,7 @@ class IndexPartitionTest {
 
     @Test
     void aBlobOfAnotherIncarnationOrACorruptOneFallsBackToARebuild() throws Exception {
-        harness = harness(1, 0, SAVEPOINTS_ONLY);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(SAVEPOINTS_ONLY);
         savepoint(harness, 1);
         List<List<String>> before = answers(harness);
         IndexPartition op = operator(harness);
@@ -618,10 +599,7 @@ class IndexPartitionTest {
 
     @Test
     void dueRepairsRunFromTheTimerOneVectorSpaceAtATime() throws Exception {
-        harness = harness(1, 0, EAGER);
-        harness.initializeEmptyState();
-        harness.open();
-        writePoints(harness, 1, 0);
+        harness = withPoints(EAGER);
         linkAll(harness);
         int key = KEYS.key(KEYS.partitionOf(SHOP, PointId.of(0)));
         var space = operator(harness).index(key, SHOP).space("");
