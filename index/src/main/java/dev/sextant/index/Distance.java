@@ -1,5 +1,8 @@
 package dev.sextant.index;
 
+import dev.sextant.index.graph.Vectorization;
+import io.github.jbellis.jvector.vector.VectorUtil;
+
 /**
  * A vector space's metric, turned into an internal similarity where larger is more similar
  * (conformance README §2, decision D1).
@@ -49,33 +52,47 @@ public enum Distance {
                 + "`, expected one of `Cosine`, `Euclid`, `Dot`, `Manhattan`");
     }
 
-    /** Internal similarity of two vectors of the same dimension; larger is more similar. */
+    /**
+     * Internal similarity of two vectors of the same dimension; larger is more similar. Every score Sextant
+     * shows comes from here: exact scans, the rescoring of graph candidates and of pending points, example
+     * scores of recommend, discover and context.
+     *
+     * <p>Dot products and squared L2 distances use jvector's kernels ({@link VectorUtil}: SIMD with the Panama
+     * provider on Java 20+, an unrolled scalar loop otherwise; 6× a plain loop at 384-d on Temurin 25, see
+     * docs/benchmarks.md "JMH"), so the last bits of a score depend on the provider, as Qdrant's depend on
+     * its SIMD support. L1 is a four-accumulator loop (jvector has none).
+     *
+     * @throws IllegalArgumentException or {@link ArrayIndexOutOfBoundsException} when the dimensions differ
+     */
     public float similarity(float[] a, float[] b) {
         switch (this) {
             case COSINE:
-            case DOT: {
-                float s = 0;
-                for (int i = 0; i < a.length; i++) {
-                    s += a[i] * b[i];
-                }
-                return s;
-            }
-            case EUCLID: {
-                float s = 0;
-                for (int i = 0; i < a.length; i++) {
-                    float d = a[i] - b[i];
-                    s += d * d;
-                }
-                return -s;
-            }
-            default: {
-                float s = 0;
-                for (int i = 0; i < a.length; i++) {
-                    s += Math.abs(a[i] - b[i]);
-                }
-                return -s;
-            }
+            case DOT:
+                return VectorUtil.dotProduct(Vectorization.wrap(a), Vectorization.wrap(b));
+            case EUCLID:
+                return -VectorUtil.squareL2Distance(Vectorization.wrap(a), Vectorization.wrap(b));
+            default:
+                return -l1(a, b);
         }
+    }
+
+    /** Σ |aᵢ − bᵢ|, with four accumulators (a single running sum is a dependency chain). */
+    private static float l1(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("dimensions differ: " + a.length + " and " + b.length);
+        }
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < a.length; i += 4) {
+            s0 += Math.abs(a[i] - b[i]);
+            s1 += Math.abs(a[i + 1] - b[i + 1]);
+            s2 += Math.abs(a[i + 2] - b[i + 2]);
+            s3 += Math.abs(a[i + 3] - b[i + 3]);
+        }
+        for (; i < a.length; i++) {
+            s0 += Math.abs(a[i] - b[i]);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** The score a plain search (nearest, average_vector) shows for a similarity. */

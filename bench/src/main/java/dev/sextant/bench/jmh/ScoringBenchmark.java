@@ -21,10 +21,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One similarity of a query to a stored vector, in ns, per metric and dimension, through the two kernels the index
- * uses: {@link Distance#similarity} (plain Java loops; exact rescoring and exact scans) and the jvector score function
- * of {@link MetricScoreProvider} (graph search and build: jvector's {@code VectorUtil}, SIMD with the Panama provider;
- * L1 is a 4-accumulator loop). Each invocation scores the query against {@value #VECTORS} stored vectors
- * (1.5 MB at 384-d: in cache, so this is the compute cost, not memory bandwidth).
+ * uses: {@link Distance#similarity} (exact rescoring and exact scans; jvector's {@code VectorUtil} for Dot, Cosine
+ * and Euclid since 2026-11-30, a plain loop before) and the jvector score function of {@link MetricScoreProvider}
+ * (graph search and build: the same kernels plus the graph's score transform). L1 is a 4-accumulator loop in both.
+ * Each invocation scores the query against {@value #VECTORS} stored vectors (1.5 MB at 384-d: in cache, so this is
+ * the compute cost, not memory bandwidth).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -23,7 +23,8 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
  * <li>Dot (s unbounded): 1 + s for s ≥ 0 and 1 / (1 − s) below, continuous at 1 and positive everywhere.</li>
  * </ul>
  * Because it is monotone, a search's top candidates are the similarity's top candidates; the caller still
- * rescores them exactly with {@link Distance#similarity} (the kernels here may differ from it in the last bits).
+ * rescores them with {@link Distance#similarity} (the same kernels, but the graph score above rounds the
+ * similarity, and shown scores must not depend on the path that found a point).
  *
  * <p><b>Dot is not a metric</b>, and a graph linked by raw inner products is badly navigable: every node prefers
  * the longest vectors as neighbours, so short vectors get no in-edges and cannot be found by queries that
@@ -38,8 +39,8 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
  * clamped} so the owner can rebuild with a larger Φ.
  *
  * <p>Dot products and squared L2 distances go through jvector's {@link VectorUtil} (SIMD with the Panama
- * provider, an unrolled scalar loop otherwise); L1 is a scalar loop. Thread-safe for reads: a repair may call
- * it from jvector's pool threads while the owner waits.
+ * provider, an unrolled scalar loop otherwise); L1 is {@link Distance#similarity}'s loop. Thread-safe for
+ * reads: a repair may call it from jvector's pool threads while the owner waits.
  */
 public final class MetricScoreProvider implements BuildScoreProvider {
     private final Distance distance;
@@ -179,24 +180,8 @@ public final class MetricScoreProvider implements BuildScoreProvider {
                 case EUCLID:
                     return graphScore(distance, -VectorUtil.squareL2Distance(vector, vectors.getVector(node)));
                 default:
-                    return graphScore(distance, -l1(array, vectors.array(node)));
+                    return graphScore(distance, distance.similarity(array, vectors.array(node)));
             }
         }
-    }
-
-    static float l1(float[] a, float[] b) {
-        // four accumulators break the dependency chain of a single running sum
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < a.length; i += 4) {
-            s0 += Math.abs(a[i] - b[i]);
-            s1 += Math.abs(a[i + 1] - b[i + 1]);
-            s2 += Math.abs(a[i + 2] - b[i + 2]);
-            s3 += Math.abs(a[i + 3] - b[i + 3]);
-        }
-        for (; i < a.length; i++) {
-            s0 += Math.abs(a[i] - b[i]);
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sextant.index.graph;
 
 import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.util.logging.Logger;
 
@@ -12,6 +13,7 @@ import java.util.logging.Logger;
 public final class Vectorization {
     private static final Logger LOG = Logger.getLogger(Vectorization.class.getName());
     private static final VectorizationProvider PROVIDER = resolve();
+    private static final VectorTypeSupport TYPES = PROVIDER.getVectorTypeSupport();
 
     private Vectorization() {}
 
@@ -34,6 +36,11 @@ public final class Vectorization {
      */
     public static double similarityNanos(int dimension) {
         return dimension * (PROVIDER.getClass().getSimpleName().startsWith("Panama") ? 0.35 : 0.55);
+    }
+
+    /** {@code v} as a jvector vector, without copying (the array stays shared). */
+    public static VectorFloat<?> wrap(float[] v) {
+        return TYPES.createFloatVector(v);
     }
 
     static VectorTypeSupport types() {

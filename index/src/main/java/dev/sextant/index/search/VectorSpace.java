@@ -344,7 +344,7 @@ public final class VectorSpace {
             if (accept != ALL && !accept.test(id)) {
                 continue;
             }
-            offer(best, k, new Candidate(id, distance.similarity(query, vectors.array(ord))));
+            offer(best, k, id, distance.similarity(query, vectors.array(ord)));
         }
         List<Candidate> out = new ArrayList<>(best);
         out.sort(ORDER);
@@ -360,13 +360,20 @@ public final class VectorSpace {
         return all.size() > k ? new ArrayList<>(all.subList(0, k)) : all;
     }
 
-    /** Keeps {@code c} among the best {@code k} of {@code best} (a heap with the worst at its head). */
-    private static void offer(PriorityQueue<Candidate> best, int k, Candidate c) {
+    /** Keeps {@code (id, similarity)} among the best {@code k} of {@code best} (a heap with the worst at its head). */
+    private static void offer(PriorityQueue<Candidate> best, int k, PointId id, float similarity) {
         if (best.size() < k) {
-            best.add(c);
-        } else if (ORDER.compare(c, best.peek()) < 0) {
+            best.add(new Candidate(id, similarity));
+            return;
+        }
+        // most scanned points lose to the worst kept one on the score alone: no candidate for them
+        if (Float.compare(similarity, best.peek().similarity()) < 0) {
+            return;
+        }
+        Candidate candidate = new Candidate(id, similarity);
+        if (ORDER.compare(candidate, best.peek()) < 0) {
             best.poll();
-            best.add(c);
+            best.add(candidate);
         }
     }
 
@@ -379,7 +386,7 @@ public final class VectorSpace {
             if (!accept.test(id)) {
                 continue;
             }
-            offer(best, k, new Candidate(id, distance.similarity(query, vectors.array(ord))));
+            offer(best, k, id, distance.similarity(query, vectors.array(ord)));
         }
         List<Candidate> out = new ArrayList<>(best);
         out.sort(ORDER);
