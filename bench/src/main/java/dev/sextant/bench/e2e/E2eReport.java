@@ -30,6 +30,7 @@ public record E2eReport(String label, String startedAt, Machine machine, double 
      * @param phaseSeconds length of each fixed-rate and closed-loop phase
      * @param concurrency outstanding requests of the closed loop
      * @param warmupSeconds closed loop before each kind's throughput is measured
+     * @param warmupMixSeconds closed loop over every kind after each dataset's ingest, before anything is timed
      * @param recallRequests requests per kind for recall
      * @param freshnessPointsPerSecond write rates of the freshness phases
      * @param freshnessRequestRate requests per second beside the writes
@@ -37,7 +38,7 @@ public record E2eReport(String label, String startedAt, Machine machine, double 
      * @param soakRate requests per second of the soak
      */
     public record Settings(int parallelism, int partitions, int batchSize, int maxInFlight, double rate,
-            double phaseSeconds, int concurrency, double warmupSeconds, int recallRequests, List<Double> freshnessPointsPerSecond,
+            double phaseSeconds, int concurrency, double warmupSeconds, double warmupMixSeconds, int recallRequests, List<Double> freshnessPointsPerSecond,
             double freshnessRequestRate, double soakMinutes, double soakRate) {}
 
     /**

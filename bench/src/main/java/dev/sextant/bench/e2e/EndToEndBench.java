@@ -141,6 +141,11 @@ public final class EndToEndBench implements Callable<Integer> {
             description = "Seconds of closed loop before each kind's throughput is measured (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
+    @Option(names = "--warmup-mix-seconds", defaultValue = "30",
+            description = "Seconds of closed loop over every kind in turn after each dataset's ingest, before anything"
+                    + " is timed, so the JIT compiles the request path under load; 0 skips it (default: ${DEFAULT-VALUE}).")
+    double warmupMixSeconds;
+
     @Option(names = "--concurrency", defaultValue = "32",
             description = "Outstanding requests in the closed-loop throughput phase (default: ${DEFAULT-VALUE}).")
     int concurrency;
@@ -260,8 +265,8 @@ public final class EndToEndBench implements Callable<Integer> {
             say("Stack running: Kafka %s, parallelism %d, %d index partitions, job %s", stack.bootstrapServers(),
                     parallelism, jobSettings.get(SextantOptions.PARTITIONS), stack.jobId());
             runSettings = new E2eReport.Settings(parallelism, jobSettings.get(SextantOptions.PARTITIONS), batchSize,
-                    maxInFlight, rate, phaseSeconds, concurrency, warmupSeconds, recallRequests, List.copyOf(ingestRates), freshnessRequestRate,
-                    soakMinutes, soakRate);
+                    maxInFlight, rate, phaseSeconds, concurrency, warmupSeconds, warmupMixSeconds, recallRequests,
+                    List.copyOf(ingestRates), freshnessRequestRate, soakMinutes, soakRate);
             IndexOptions options = indexOptions(jobSettings);
             JobMetrics metrics = new JobMetrics(stack.restAddress(), stack.jobId().toHexString());
             Dataset soakData = null;
@@ -436,14 +441,21 @@ public final class EndToEndBench implements Callable<Integer> {
         return build; // the in-process index is garbage from here on
     }
 
-    /** A few seconds of every kind, so that the JIT and the job's caches are warm before anything is timed. */
-    private void warmUp(LoadDriver driver, Map<RequestKind, List<ObjectNode>> bodiesByKind) {
+    /**
+     * Every kind in turn, closed loop, for {@code --warmup-mix-seconds}, so that the JIT and the job's caches are warm
+     * before anything is timed: the embedded JVM compiles for minutes, and a light warm-up left C2 at a fifth of the
+     * machine during the first kinds' throughput phases (JFR, docs/benchmarks.md).
+     */
+    private void warmUp(LoadDriver driver, Map<RequestKind, List<ObjectNode>> bodiesByKind) throws InterruptedException {
+        if (warmupMixSeconds <= 0) {
+            return;
+        }
         List<RequestKind> mixKinds = new ArrayList<>();
         List<ObjectNode> mixBodies = new ArrayList<>();
         mix(bodiesByKind, mixKinds, mixBodies, true);
-        Latency ignored = new Latency();
-        driver.fixedRate(mixKinds, mixBodies, Math.max(rate, 20), Duration.ofSeconds(Math.min(5, (long) phaseSeconds + 1)),
-                sink(ignored));
+        LoadDriver.Throughput t = driver.closedLoop(mixKinds, mixBodies, concurrency, Duration.ZERO,
+                Duration.ofMillis((long) (warmupMixSeconds * 1000)));
+        say("warm-up: every kind in turn for %.0f s, %.1f requests/s", warmupMixSeconds, t.requestsPerSecond());
     }
 
     /** Every kind in turn (only the unfiltered, non-batch kinds unless {@code all}). */

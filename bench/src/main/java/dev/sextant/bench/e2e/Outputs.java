@@ -128,11 +128,12 @@ final class Outputs {
         md.append(String.format(Locale.ROOT, "Run started %s; %d processors (%s), heap %,d MiB; load average %.2f"
                         + " before, %.2f after. Embedded stack: parallelism %d, %d index partitions. Requests: limit 10,"
                         + " no payload; fixed rate %s requests/s (batches of 8: an eighth of that) for %s s per kind"
-                        + " (latency from each request's due time); throughput: closed loop, %d requests outstanding, %s s after %s s of warm-up.%n%n",
+                        + " (latency from each request's due time); throughput: closed loop, %d requests outstanding, %s s after %s s of warm-up; before"
+                        + " the first timed phase of a dataset, %s s of closed loop over every kind.%n%n",
                 r.startedAt(), m.processors(), m.cpuModel(), m.maxHeapMb(), r.loadBefore(), r.loadAfter(),
                 r.settings().parallelism(), r.settings().partitions(), fmt(r.settings().rate()),
                 fmt(r.settings().phaseSeconds()), r.settings().concurrency(), fmt(r.settings().phaseSeconds()),
-                fmt(r.settings().warmupSeconds())));
+                fmt(r.settings().warmupSeconds()), fmt(r.settings().warmupMixSeconds())));
         for (E2eReport.DatasetReport d : r.datasets()) {
             md.append(String.format(Locale.ROOT, "**%s** (%s)%n%n", d.dataset(), d.description()));
             md.append(String.format(Locale.ROOT, "- ingest: %,.0f points/s acknowledged (%,d points in %.1f s, first"

@@ -31,7 +31,8 @@ class EndToEndBenchITCase {
         int exit = new CommandLine(bench).execute("--out", out.toString(), "--label", "smoke",
                 "--datasets", "synthetic", "--synthetic-size", "2000", "--synthetic-dim", "16",
                 "--synthetic-clusters", "8", "--queries", "40", "--bodies", "10", "--recall-requests", "10",
-                "--rate", "20", "--phase-seconds", "0.5", "--warmup-seconds", "0", "--concurrency", "4",
+                "--rate", "20", "--phase-seconds", "0.5", "--warmup-seconds", "0", "--warmup-mix-seconds", "1",
+                "--concurrency", "4",
                 "--inprocess-seconds", "0.1", "--freshness-seconds", "1", "--ingest-rate", "200",
                 "--freshness-request-rate", "10", "--soak-minutes", "0.02", "--soak-rate", "10", "--timeout", "30");
         System.out.print(lines.toString(StandardCharsets.UTF_8)); // the run's log, for the surefire report
