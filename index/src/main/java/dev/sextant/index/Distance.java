@@ -1,7 +1,6 @@
 package dev.sextant.index;
 
 import dev.sextant.index.graph.Vectorization;
-import io.github.jbellis.jvector.vector.VectorUtil;
 
 /**
  * A vector space's metric, turned into an internal similarity where larger is more similar
@@ -57,20 +56,22 @@ public enum Distance {
      * shows comes from here: exact scans, the rescoring of graph candidates and of pending points, example
      * scores of recommend, discover and context.
      *
-     * <p>Dot products and squared L2 distances use jvector's kernels ({@link VectorUtil}: SIMD with the Panama
-     * provider on Java 20+, an unrolled scalar loop otherwise; 6× a plain loop at 384-d on Temurin 25, see
-     * docs/benchmarks.md "JMH"), so the last bits of a score depend on the provider, as Qdrant's depend on
-     * its SIMD support. L1 is a four-accumulator loop (jvector has none).
+     * <p>Dot products and squared L2 distances use jvector's kernels ({@link Vectorization#dotProduct}: SIMD with the
+     * Panama provider on Java 20+, an unrolled scalar loop otherwise; 4.5–7× a plain loop at 384-d on Temurin 25, see
+     * docs/benchmarks.md "JMH"); L1 is a four-accumulator loop (jvector has none). Graph search and build use the
+     * same kernels under the graph's score transform. The last bits do depend on the
+     * JVM and CPU (the provider, the SIMD width, fused multiply-add), as Qdrant's depend on its SIMD support: two
+     * equal vectors in partitions on different machines may score a last bit apart.
      *
-     * @throws IllegalArgumentException or {@link ArrayIndexOutOfBoundsException} when the dimensions differ
+     * @throws IllegalArgumentException when the dimensions differ
      */
     public float similarity(float[] a, float[] b) {
         switch (this) {
             case COSINE:
             case DOT:
-                return VectorUtil.dotProduct(Vectorization.wrap(a), Vectorization.wrap(b));
+                return Vectorization.dotProduct(a, b);
             case EUCLID:
-                return -VectorUtil.squareL2Distance(Vectorization.wrap(a), Vectorization.wrap(b));
+                return -Vectorization.squareDistance(a, b);
             default:
                 return -l1(a, b);
         }

@@ -46,6 +46,18 @@ class DistanceTest {
         assertThrows(RuntimeException.class, () -> distance.similarity(new float[8], new float[9]));
     }
 
+    /** Finite vectors may overflow a similarity (design.md, "Non-finite scores"): a score, not a failure. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Distance.class, names = {"DOT", "EUCLID", "MANHATTAN"})
+    void hugeFiniteVectorsScoreInfinityWithoutFailing(Distance distance) {
+        float[] a = {3e38f, 3e38f, 3e38f};
+        float[] b = {-3e38f, -3e38f, -3e38f};
+        assertEquals(Float.NEGATIVE_INFINITY, distance.similarity(a, b));
+        if (distance == Distance.DOT) {
+            assertEquals(Float.POSITIVE_INFINITY, distance.similarity(a, a));
+        }
+    }
+
     private static double reference(Distance distance, float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {

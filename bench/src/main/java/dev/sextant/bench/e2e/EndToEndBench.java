@@ -457,7 +457,8 @@ public final class EndToEndBench implements Callable<Integer> {
         mix(bodiesByKind, mixKinds, mixBodies, true);
         LoadDriver.Throughput t = driver.closedLoop(mixKinds, mixBodies, concurrency, Duration.ZERO,
                 Duration.ofMillis((long) (warmupMixSeconds * 1000)));
-        say("warm-up: every kind in turn for %.0f s, %.1f requests/s", warmupMixSeconds, t.requestsPerSecond());
+        say("warm-up: every kind in turn for %.0f s, %.1f requests/s, %d errors", warmupMixSeconds,
+                t.requestsPerSecond(), t.latency().errors());
     }
 
     /** Every kind in turn (only the unfiltered, non-batch kinds unless {@code all}). */

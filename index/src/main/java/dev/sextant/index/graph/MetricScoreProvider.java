@@ -38,9 +38,9 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
  * with headroom); a vector longer than Φ gets a(x) = 0 and is counted as {@linkplain HnswGraph#clamped()
  * clamped} so the owner can rebuild with a larger Φ.
  *
- * <p>Dot products and squared L2 distances go through jvector's {@link VectorUtil} (SIMD with the Panama
- * provider, an unrolled scalar loop otherwise); L1 is {@link Distance#similarity}'s loop. Thread-safe for
- * reads: a repair may call it from jvector's pool threads while the owner waits.
+ * <p>Dot products and squared L2 distances go through jvector's kernels as {@link Distance#similarity}'s do (SIMD
+ * with the Panama provider, an unrolled scalar loop otherwise); L1 is {@link Distance#similarity}'s loop.
+ * Thread-safe for reads: a repair may call it from jvector's pool threads while the owner waits.
  */
 public final class MetricScoreProvider implements BuildScoreProvider {
     private final Distance distance;
@@ -168,9 +168,9 @@ public final class MetricScoreProvider implements BuildScoreProvider {
         public float similarityTo(int node) {
             switch (distance) {
                 case COSINE:
-                    return graphScore(distance, VectorUtil.dotProduct(vector, vectors.getVector(node)));
+                    return graphScore(distance, Vectorization.util().dotProduct(vector, vectors.getVector(node)));
                 case DOT: {
-                    float dot = VectorUtil.dotProduct(vector, vectors.getVector(node));
+                    float dot = Vectorization.util().dotProduct(vector, vectors.getVector(node));
                     if (!onSphere) {
                         return graphScore(distance, dot);
                     }
@@ -178,7 +178,7 @@ public final class MetricScoreProvider implements BuildScoreProvider {
                     return Math.max(0f, (1f + s / phiSquared) * 0.5f);
                 }
                 case EUCLID:
-                    return graphScore(distance, -VectorUtil.squareL2Distance(vector, vectors.getVector(node)));
+                    return graphScore(distance, -Vectorization.util().squareDistance(vector, vectors.getVector(node)));
                 default:
                     return graphScore(distance, distance.similarity(array, vectors.array(node)));
             }

@@ -1,5 +1,6 @@
 package dev.sextant.index.graph;
 
+import io.github.jbellis.jvector.vector.VectorUtilSupport;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
@@ -14,6 +15,7 @@ public final class Vectorization {
     private static final Logger LOG = Logger.getLogger(Vectorization.class.getName());
     private static final VectorizationProvider PROVIDER = resolve();
     private static final VectorTypeSupport TYPES = PROVIDER.getVectorTypeSupport();
+    private static final VectorUtilSupport UTIL = PROVIDER.getVectorUtilSupport();
 
     private Vectorization() {}
 
@@ -41,6 +43,38 @@ public final class Vectorization {
     /** {@code v} as a jvector vector, without copying (the array stays shared). */
     public static VectorFloat<?> wrap(float[] v) {
         return TYPES.createFloatVector(v);
+    }
+
+    /**
+     * Σ aᵢbᵢ through the provider's kernel (SIMD with Panama). Unlike jvector's {@code VectorUtil} it does not
+     * assert a finite result: huge finite vectors may score ±∞, which Sextant shows (design.md, "Non-finite scores").
+     *
+     * @throws IllegalArgumentException when the dimensions differ
+     */
+    public static float dotProduct(float[] a, float[] b) {
+        checkDimensions(a, b);
+        return UTIL.dotProduct(wrap(a), wrap(b));
+    }
+
+    /**
+     * Σ (aᵢ − bᵢ)² through the provider's kernel, without {@code VectorUtil}'s finiteness assertion.
+     *
+     * @throws IllegalArgumentException when the dimensions differ
+     */
+    public static float squareDistance(float[] a, float[] b) {
+        checkDimensions(a, b);
+        return UTIL.squareDistance(wrap(a), wrap(b));
+    }
+
+    private static void checkDimensions(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("dimensions differ: " + a.length + " and " + b.length);
+        }
+    }
+
+    /** The provider's kernels, for vectors already wrapped (the caller checks their dimensions). */
+    static VectorUtilSupport util() {
+        return UTIL;
     }
 
     static VectorTypeSupport types() {
