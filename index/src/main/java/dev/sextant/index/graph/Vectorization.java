@@ -78,6 +78,6 @@ public final class Vectorization {
     }
 
     static VectorTypeSupport types() {
-        return PROVIDER.getVectorTypeSupport();
+        return TYPES;
     }
 }

@@ -32,7 +32,7 @@ import java.util.zip.CheckedOutputStream;
  * <p>Not thread-safe: one Flink subtask thread owns an instance (writes and searches are serialised by
  * the mailbox). Stored points are shared, not copied; callers must not modify them.
  */
-public final class CollectionIndex {
+public final class CollectionIndex implements PendingLinks {
     private final CollectionConfig config;
     private final IndexOptions options;
     private final Map<PointId, Point> points = new HashMap<>();
@@ -133,6 +133,7 @@ public final class CollectionIndex {
     }
 
     /** Vectors not yet linked into their graphs, summed over the vector spaces ({@link VectorSpace#pending()}). */
+    @Override
     public int pending() {
         int n = 0;
         for (VectorSpace space : spaces.values()) {
@@ -148,22 +149,10 @@ public final class CollectionIndex {
      * @param budgetNanos the time to spend, ns
      * @return the vectors still pending over all spaces
      */
+    @Override
     public int linkPending(long budgetNanos) {
-        long start = System.nanoTime();
-        List<VectorSpace> all = new ArrayList<>(spaces.values());
-        if (all.isEmpty()) {
-            return 0;
-        }
-        // each call starts at the next space, so one named vector's backlog cannot take every call's budget
-        int first = Math.floorMod(linkTurn++, all.size());
-        int left = 0;
-        for (int i = 0; i < all.size(); i++) {
-            VectorSpace space = all.get((first + i) % all.size());
-            long remaining = budgetNanos - (System.nanoTime() - start);
-            // the first space links at least one vector (VectorSpace.linkPending), so every call makes progress
-            left += i == 0 || remaining > 0 ? space.linkPending(Math.max(0, remaining)) : space.pending();
-        }
-        return left;
+        // each call starts at the next named vector, so one vector's backlog cannot take every call's budget
+        return (int) PendingLinks.linkInTurn(new ArrayList<>(spaces.values()), linkTurn++, budgetNanos);
     }
 
     /** Whether any vector space has a repair due ({@link VectorSpace#repairDue()}). */

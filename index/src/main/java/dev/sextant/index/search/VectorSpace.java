@@ -73,7 +73,7 @@ import java.util.logging.Logger;
  * instance (inserts, deletes, searches and repairs are serialised by the mailbox); it starts no threads of
  * its own (a repair borrows jvector's shared pools while the owner waits).
  */
-public final class VectorSpace {
+public final class VectorSpace implements PendingLinks {
     private static final Logger LOG = Logger.getLogger(VectorSpace.class.getName());
 
     /** Best first: similarity descending, ties by point id ascending (decision D4). */
@@ -257,6 +257,7 @@ public final class VectorSpace {
     }
 
     /** Live vectors not yet linked into the graph (searched by an exact scan beside the graph search). */
+    @Override
     public int pending() {
         return pendingCount;
     }
@@ -270,6 +271,7 @@ public final class VectorSpace {
      * @param budgetNanos the time to spend, ns (checked after each link)
      * @return the vectors still pending
      */
+    @Override
     public int linkPending(long budgetNanos) {
         if (graph == null || pendingCount == 0) {
             return pendingCount;

@@ -4,6 +4,7 @@ import dev.sextant.index.CollectionConfig;
 import dev.sextant.index.IndexOptions;
 import dev.sextant.index.Point;
 import dev.sextant.index.search.CollectionIndex;
+import dev.sextant.index.search.PendingLinks;
 import dev.sextant.index.search.ResultMerge;
 import dev.sextant.index.search.ScoredPoint;
 import dev.sextant.index.query.ResolvedQuery;
@@ -216,13 +217,7 @@ public final class IndexPartition extends AbstractStreamOperator<PartialResult>
                 }
             }
         }
-        long left = 0;
-        int first = withPending.isEmpty() ? 0 : Math.floorMod(linkTurn++, withPending.size());
-        for (int i = 0; i < withPending.size(); i++) {
-            CollectionIndex index = withPending.get((first + i) % withPending.size());
-            long remaining = budget - (System.nanoTime() - start);
-            left += i == 0 || remaining > 0 ? index.linkPending(Math.max(0, remaining)) : index.pending();
-        }
+        long left = PendingLinks.linkInTurn(withPending, linkTurn++, budget);
         boolean progress = left < pointsPending;
         pointsPending = left;
         // a slice without progress (never expected) must not spin the mailbox
